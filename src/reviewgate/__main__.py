@@ -1,0 +1,4 @@
+from reviewgate.cli import main
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,85 @@
+"""Findings, severities and the registry of rules.
+
+Every rule registers itself here with its stable code. Its documentation is the
+docstring of the function that implements it, in ruff's form (What it does, Why,
+Example, How to fix), so `reviewgate explain CODE` and the code cannot drift apart.
+"""
+
+from __future__ import annotations
+
+import inspect
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from enum import Enum
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from reviewgate.commit import Commit
+    from reviewgate.policy import Policy
+
+
+class Severity(str, Enum):
+    ERROR = "error"
+    WARNING = "warning"
+    NOTICE = "notice"
+    OFF = "off"
+
+
+@dataclass(frozen=True)
+class Finding:
+    code: str
+    severity: Severity
+    sha: str  # "" for a message that is not committed yet
+    message: str
+    hint: str = ""
+
+
+@dataclass(frozen=True)
+class Rule:
+    code: str
+    name: str
+    summary: str
+    default_severity: Severity
+    doc: str
+
+
+RULES: dict[str, Rule] = {}
+
+# A check takes a commit and the policy and yields (code, message, hint) triples;
+# severity is applied afterwards from the policy, so checks stay pure and simple.
+Check = Callable[["Commit", "Policy"], Iterable["Finding"]]
+
+
+def rule(
+    code: str, name: str, summary: str, severity: Severity = Severity.ERROR
+) -> Callable[[Callable[..., object]], Callable[..., object]]:
+    """Register the documentation of rule `code`; the decorated object's docstring
+    is its documentation."""
+
+    def register(func: Callable[..., object]) -> Callable[..., object]:
+        doc = inspect.cleandoc(func.__doc__ or "")
+        RULES[code] = Rule(code, name, summary, severity, doc)
+        return func
+
+    return register
+
+
+def severity_for(code: str, overrides: dict[str, str]) -> Severity:
+    """The policy's severity for `code`, falling back to the rule's default."""
+    if code in overrides:
+        return Severity(overrides[code])
+    registered = RULES.get(code)
+    return registered.default_severity if registered else Severity.ERROR
+
+
+def make_finding(
+    commit: Commit, code: str, message: str, hint: str, overrides: dict[str, str]
+) -> Finding | None:
+    severity = severity_for(code, overrides)
+    if severity is Severity.OFF:
+        return None
+    return Finding(code, severity, commit.sha, message, hint)
+
+
+def has_errors(findings: Iterable[Finding]) -> bool:
+    return any(f.severity is Severity.ERROR for f in findings)
