@@ -1,0 +1,260 @@
+"""The policy: dataclasses, built-in defaults, loading and validation.
+
+INTERFACE (stable; other modules rely on it):
+    load_policy(path: str | os.PathLike | None, *, text: str | None = None,
+                source: str | None = None) -> Policy
+        path None and text None  -> built-in defaults (Policy.source == "<built-in>")
+        text given                -> parse that text, `source` names it in errors
+    Policy.origins maps a dotted key ("assistance.require") to where its value came
+    from: "<built-in default>" or "FILE:LINE".
+    find_policy_file(repo_root, explicit) -> Path | None
+    policy_to_dict(policy) -> dict; effective_origins(policy) -> dict; render_policy(policy) -> str
+
+This module is imported by the commit-msg hook, so it imports no yaml at top level:
+the parser and validator live in policy_loader, imported only when a file is read.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field, fields, is_dataclass
+from pathlib import Path
+from typing import Any
+
+from reviewgate.errors import PolicyError
+
+DEFAULT_TEST_GLOBS: tuple[str, ...] = (
+    "tests/**",
+    "test/**",
+    "**/test_*.py",
+    "**/*_test.py",
+    "**/*_test.go",
+    "**/*.test.ts",
+    "**/*.test.js",
+    "**/*.spec.ts",
+    "**/*.spec.js",
+    "**/__tests__/**",
+    "src/test/**",
+)
+DEFAULT_IGNORE_GLOBS: tuple[str, ...] = ("docs/**", "**/*.md", "**/*.rst", "**/*.txt")
+
+POLICY_FILE_NAME = ".reviewgate.yaml"
+CONFIG_ENV_VAR = "REVIEWGATE_CONFIG"
+DEFAULT_ORIGIN = "<built-in default>"
+
+# The allowed values of every enumerated key, in the order the docs list them.
+REQUIRE_VALUES: tuple[str, ...] = ("declared", "every-commit", "forbidden", "off")
+FORMAT_VALUES: tuple[str, ...] = ("any", "kernel")
+PAIRING_VALUES: tuple[str, ...] = ("same-commit", "previous-commit", "either")
+REQUIRED_FOR_VALUES: tuple[str, ...] = ("assisted", "all", "none")
+SIGNATURE_VALUES: tuple[str, ...] = ("none", "ssh", "gpg", "any")
+COMMIT_KIND_VALUES: tuple[str, ...] = ("skip", "check")
+SEVERITY_VALUES: tuple[str, ...] = ("error", "warning", "off")
+
+# The documented rule codes. `rules:` also accepts any RGnnn code registered in
+# reviewgate.findings.RULES; this table exists so that a policy naming a rule can be
+# validated without importing every rule module.
+KNOWN_RULE_CODES: tuple[str, ...] = (
+    "RG101",
+    "RG102",
+    "RG103",
+    "RG104",
+    "RG105",
+    "RG201",
+    "RG202",
+    "RG203",
+    "RG204",
+    "RG205",
+    "RG301",
+    "RG302",
+    "RG303",
+    "RG304",
+    "RG401",
+)
+
+
+@dataclass(frozen=True)
+class ToolIdentity:
+    """An extra tool identity from `assistance.tools`: a name plus an exact email
+    or a regular expression matched against "Name <email>"."""
+
+    name: str
+    email: str | None = None
+    pattern: str | None = None
+
+
+@dataclass(frozen=True)
+class PathsPolicy:
+    tests: tuple[str, ...] = DEFAULT_TEST_GLOBS
+    ignore: tuple[str, ...] = DEFAULT_IGNORE_GLOBS
+
+
+@dataclass(frozen=True)
+class AssistancePolicy:
+    require: str = "declared"  # declared | every-commit | forbidden | off
+    trailers: tuple[str, ...] = ("Assisted-by", "Generated-by", "Co-authored-by")
+    format: str = "any"  # any | kernel
+    tools: tuple[ToolIdentity, ...] = ()
+
+
+@dataclass(frozen=True)
+class FixesPolicy:
+    subject: str = r"^(fix|bugfix|hotfix)(\(.+\))?!?:"
+    trailers: tuple[str, ...] = ("Fixes", "Closes", "Resolves")
+    pairing: str = "either"  # same-commit | previous-commit | either
+
+
+@dataclass(frozen=True)
+class VerifyPolicy:
+    command: tuple[str, ...] = ("pytest", "-q", "{tests}")
+    timeout: int = 600
+
+
+@dataclass(frozen=True)
+class SignoffPolicy:
+    required_for: str = "assisted"  # assisted | all | none
+    trailers: tuple[str, ...] = ("Reviewed-by", "Acked-by")
+    reviewers: tuple[str, ...] = ()
+    not_author: bool = True
+    signature: str = "none"  # none | ssh | gpg | any
+    allowed_signers: str = ".reviewgate/allowed_signers"
+
+
+@dataclass(frozen=True)
+class CommitsPolicy:
+    """Which kinds of commit the rules look at."""
+
+    merges: str = "skip"  # skip | check
+    fixups: str = "skip"  # skip | check   (fixup!/squash!/amend! commits)
+
+
+@dataclass(frozen=True)
+class Policy:
+    version: int = 1
+    paths: PathsPolicy = field(default_factory=PathsPolicy)
+    assistance: AssistancePolicy = field(default_factory=AssistancePolicy)
+    fixes: FixesPolicy = field(default_factory=FixesPolicy)
+    verify: VerifyPolicy = field(default_factory=VerifyPolicy)
+    signoff: SignoffPolicy = field(default_factory=SignoffPolicy)
+    commits: CommitsPolicy = field(default_factory=CommitsPolicy)
+    rules: dict[str, str] = field(default_factory=dict)  # code -> error|warning|off
+    source: str = "<built-in>"
+    origins: dict[str, str] = field(default_factory=dict)
+
+
+# The sections of a policy, in file order; each is a dataclass field of Policy.
+SECTIONS: tuple[str, ...] = ("paths", "assistance", "fixes", "verify", "signoff", "commits")
+
+
+def leaf_keys() -> tuple[str, ...]:
+    """Every dotted key a policy can set, except the per-rule keys under `rules`."""
+    keys = ["version"]
+    for section in SECTIONS:
+        cls = type(getattr(Policy(), section))
+        keys.extend(f"{section}.{f.name}" for f in fields(cls))
+    keys.append("rules")
+    return tuple(keys)
+
+
+def default_policy() -> Policy:
+    return Policy(origins=dict.fromkeys(leaf_keys(), DEFAULT_ORIGIN))
+
+
+def load_policy(
+    path: str | os.PathLike[str] | None, *, text: str | None = None, source: str | None = None
+) -> Policy:
+    """The policy in `path` (or in `text`), validated and completed with the defaults.
+
+    Raises PolicyError with a one-line "FILE:LINE: message" on any problem."""
+    if text is None:
+        if path is None:
+            return default_policy()
+        source = source or os.fspath(path)
+        text = _read_policy_text(Path(path), source)
+    elif source is None:
+        source = os.fspath(path) if path is not None else "<string>"
+    from reviewgate.policy_loader import policy_from_text
+
+    return policy_from_text(text, source)
+
+
+def _read_policy_text(path: Path, source: str) -> str:
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise PolicyError(f"{source}: no such policy file") from None
+    except IsADirectoryError:
+        raise PolicyError(f"{source}: is a directory, not a policy file") from None
+    except OSError as exc:
+        raise PolicyError(f"{source}: cannot read the policy file: {exc.strerror}") from None
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        raise PolicyError(f"{source}:{line}: the policy file is not valid UTF-8") from None
+
+
+def find_policy_file(repo_root: Path, explicit: str | None) -> Path | None:
+    """The policy file to use: `--config FILE` (explicit), else $REVIEWGATE_CONFIG,
+    else `<repo_root>/.reviewgate.yaml` when it exists, else None (built-in defaults).
+
+    A relative explicit path is taken from the current directory, as for any option."""
+    given, origin = explicit, "--config"
+    if not given:
+        given, origin = os.environ.get(CONFIG_ENV_VAR) or None, CONFIG_ENV_VAR
+    if given:
+        chosen = Path(given)
+        if not chosen.is_file():
+            problem = "is not a file" if chosen.exists() else "does not exist"
+            raise PolicyError(f"policy file {given!r} (from {origin}) {problem}")
+        return chosen
+    default = Path(repo_root) / POLICY_FILE_NAME
+    if default.is_file():
+        return default
+    if default.exists():
+        raise PolicyError(f"{default}: is not a file, so it cannot be the policy")
+    # A misspelt extension would otherwise leave the repository silently on defaults.
+    near_miss = Path(repo_root) / ".reviewgate.yml"
+    if near_miss.exists():
+        raise PolicyError(
+            f"{near_miss}: reviewgate reads {POLICY_FILE_NAME}, not .reviewgate.yml; rename it"
+        )
+    return None
+
+
+def policy_to_dict(policy: Policy) -> dict[str, Any]:
+    """The policy's values as plain data (no source or origins), in the shape of a
+    policy file: dumping it as YAML or JSON gives a file that loads to the same policy."""
+    out: dict[str, Any] = {"version": policy.version}
+    for section in SECTIONS:
+        out[section] = _plain(getattr(policy, section))
+    out["rules"] = dict(policy.rules)
+    return out
+
+
+def _plain(value: Any) -> Any:
+    if is_dataclass(value) and not isinstance(value, type):
+        return {
+            f.name: _plain(getattr(value, f.name))
+            for f in fields(value)
+            if getattr(value, f.name) is not None
+        }
+    if isinstance(value, (tuple, list)):
+        return [_plain(item) for item in value]
+    return value
+
+
+def effective_origins(policy: Policy) -> dict[str, str]:
+    """Where every key's value came from; keys the policy does not record are defaults."""
+    out = {key: policy.origins.get(key, DEFAULT_ORIGIN) for key in leaf_keys()}
+    for code in policy.rules:
+        out[f"rules.{code}"] = policy.origins.get(f"rules.{code}", DEFAULT_ORIGIN)
+    return out
+
+
+def render_policy(policy: Policy) -> str:
+    """The effective policy as YAML, each value followed by a comment naming its origin.
+    The text loads back to the same policy."""
+    from reviewgate.policy_render import render
+
+    return render(policy_to_dict(policy), effective_origins(policy), policy.source)
