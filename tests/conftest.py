@@ -39,13 +39,25 @@ _AGENT_VARS_TO_DROP = (
     "OPENCODE",
     "OPENHANDS",
     "COPILOT_AGENT",
+    "COPILOT_CLI",
+    "COPILOT_MODEL",
+    "CODEX_THREAD_ID",
+    "CODEX_CI",
+    "CURSOR_EXTENSION_HOST_ROLE",
+    "AI_AGENT",
+    "AGENT",
+    "REVIEWGATE_AGENT",
+    "ANTHROPIC_MODEL",
+    "GEMINI_MODEL",
     "GITHUB_ACTIONS",
     "GITLAB_CI",
 )
 
 
 @pytest.fixture(autouse=True)
-def isolated_git_env(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
+def isolated_git_env(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> Path:
     """A private HOME with no git config, and a fixed identity and clock."""
     home = tmp_path_factory.mktemp("home")
     for name in _GIT_VARS_TO_DROP + _AGENT_VARS_TO_DROP:
@@ -68,19 +80,30 @@ def isolated_git_env(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pyte
     monkeypatch.setenv("LC_ALL", "C.UTF-8")
     (home / ".gitconfig").write_text(
         "[init]\n\tdefaultBranch = main\n[advice]\n\tdetachedHead = false\n"
-        "[protocol \"file\"]\n\tallow = always\n"
+        '[protocol "file"]\n\tallow = always\n'
     )
     return home
 
 
-def git(cwd: Path | str, *args: str, input: str | bytes | None = None, check: bool = True,
-        env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+def git(
+    cwd: Path | str,
+    *args: str,
+    input: str | bytes | None = None,
+    check: bool = True,
+    env: dict[str, str] | None = None,
+) -> subprocess.CompletedProcess[str]:
     """Run the real git; text mode unless `input` is bytes."""
     text = not isinstance(input, bytes)
     full_env = None if env is None else {**os.environ, **env}
     return subprocess.run(
-        ["git", *args], cwd=cwd, input=input, capture_output=True, text=text,
-        check=check, env=full_env, timeout=60,
+        ["git", *args],
+        cwd=cwd,
+        input=input,
+        capture_output=True,
+        text=text,
+        check=check,
+        env=full_env,
+        timeout=60,
     )
 
 
@@ -102,9 +125,16 @@ class Repo:
             target.write_text(content)
         return target
 
-    def commit(self, message: str | bytes, files: dict[str, str | bytes] | None = None,
-               *, author: str | None = None, committer: str | None = None,
-               allow_empty: bool = True, extra: tuple[str, ...] = ()) -> str:
+    def commit(
+        self,
+        message: str | bytes,
+        files: dict[str, str | bytes] | None = None,
+        *,
+        author: str | None = None,
+        committer: str | None = None,
+        allow_empty: bool = True,
+        extra: tuple[str, ...] = (),
+    ) -> str:
         """Write `files`, stage everything and commit `message` verbatim; return the sha."""
         for relpath, content in (files or {}).items():
             self.write(relpath, content)
@@ -120,8 +150,15 @@ class Repo:
         if allow_empty:
             args.append("--allow-empty")
         data = message if isinstance(message, bytes) else message.encode()
-        subprocess.run(["git", *args], cwd=self.path, input=data, check=True,
-                       capture_output=True, env={**os.environ, **env}, timeout=60)
+        subprocess.run(
+            ["git", *args],
+            cwd=self.path,
+            input=data,
+            check=True,
+            capture_output=True,
+            env={**os.environ, **env},
+            timeout=60,
+        )
         return self.head()
 
     def head(self) -> str:
