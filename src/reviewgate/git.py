@@ -1,0 +1,312 @@
+"""reviewgate's only door to git for reading history.
+
+A whole range is read by ONE streaming `git log -z` process: never one process per
+commit. GitPython finds the repository, reads its config and runs the process; the
+parsing of the stream is ours, so that any path (spaces, newlines, non-UTF-8 bytes)
+survives.
+"""
+
+from __future__ import annotations
+
+import codecs
+import contextlib
+import os
+import re
+import shutil
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from itertools import islice
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from reviewgate.commit import ChangedPath, Commit, Person
+from reviewgate.errors import GitError, ShallowCloneError
+
+if TYPE_CHECKING:
+    import git as gitpython
+
+# Fields of one commit header, NUL-separated; the message (%B) comes last. git's
+# own re-encoding to UTF-8 is kept (it honours the `encoding` header); `%e` lets us
+# decode what git could not convert.
+_FIELDS = ("%H", "%P", "%an", "%ae", "%aI", "%cn", "%ce", "%cI", "%e", "%B")
+LOG_FORMAT = "%x00".join(_FIELDS)
+_HEADER_TOKENS = len(_FIELDS)
+_STATUS = re.compile(rb"^[ACDMRTUXB][0-9]*$")
+
+# Revision options a user may pass through as a range; anything else starting with
+# "-" is refused, so a range can never smuggle an option like --output into git.
+_RANGE_OPTIONS = re.compile(
+    r"^--(all|not|first-parent|no-merges|merges|ancestry-path|reverse|"
+    r"(branches|tags|remotes)(=.+)?|(glob|exclude|since|until|after|before|max-count|skip)=.+)$"
+)
+
+SHALLOW_FIX = (
+    "fetch more history: `git fetch --unshallow` (GitHub Actions: actions/checkout with "
+    "`fetch-depth: 0`; GitLab: GIT_DEPTH: 0)"
+)
+
+
+def require_git() -> str:
+    """The path of the git binary, or a GitError when it is not on PATH."""
+    found = shutil.which("git")
+    if not found:
+        raise GitError("git is not installed or not on PATH")
+    return found
+
+
+def open_repo(path: str | os.PathLike[str] | None = None) -> gitpython.Repo:
+    """The repository containing `path` (default: the current directory)."""
+    require_git()
+    import git as gitpython  # deferred: GitPython costs ~100 ms to import
+
+    where = Path(path or os.getcwd())
+    try:
+        return gitpython.Repo(where, search_parent_directories=True)
+    except (gitpython.InvalidGitRepositoryError, gitpython.NoSuchPathError):
+        raise GitError(f"not a git repository: {where}") from None
+
+
+def repo_root(repo: gitpython.Repo) -> Path:
+    """The working tree root, or the git directory of a bare repository."""
+    return Path(repo.working_tree_dir or repo.git_dir)
+
+
+def config_value(repo: gitpython.Repo, section: str, option: str, default: str) -> str:
+    """A git config value read in-process (no git process)."""
+    reader = repo.config_reader()
+    try:
+        return str(reader.get_value(section, option, default))
+    except Exception:  # GitPython raises several config parser errors; all mean "unset"
+        return default
+
+
+@dataclass(frozen=True)
+class RangeSpec:
+    """What `git log` gets to select commits, and how far it may go."""
+
+    revisions: tuple[str, ...]
+    max_count: int | None = None
+
+    def describe(self) -> str:
+        text = " ".join(self.revisions)
+        return f"{text} (max {self.max_count})" if self.max_count is not None else text
+
+
+def validate_revisions(revisions: Sequence[str]) -> tuple[str, ...]:
+    """Refuse options that are not revision selectors (see _RANGE_OPTIONS)."""
+    for rev in revisions:
+        if rev.startswith("-") and not _RANGE_OPTIONS.match(rev):
+            raise GitError(
+                f"not a revision or range: {rev!r} (use A..B, A...B, ^A B, --all, "
+                "or a revision with --max-count)"
+            )
+        if not rev:
+            raise GitError("empty revision given")
+    return tuple(revisions)
+
+
+def default_range(repo: gitpython.Repo) -> RangeSpec | None:
+    """The commits of HEAD that are not upstream yet: `@{upstream}..HEAD` when there
+    is an upstream, else HEAD's commits that no remote-tracking branch has. None
+    when HEAD has no commit yet."""
+    if not repo.head.is_valid():
+        return None
+    try:
+        repo.git.rev_parse("--verify", "--quiet", "@{upstream}")
+    except Exception:  # no upstream, or detached HEAD
+        return RangeSpec(("HEAD", "--not", "--remotes"))
+    return RangeSpec(("@{upstream}..HEAD",))
+
+
+def shallow_boundary(repo: gitpython.Repo) -> frozenset[str]:
+    """The commits at which a shallow clone's history is cut off."""
+    shallow_file = Path(repo.common_dir) / "shallow"
+    try:
+        return frozenset(shallow_file.read_text().split())
+    except FileNotFoundError:
+        return frozenset()
+
+
+def log_args(spec: RangeSpec, *, with_paths: bool) -> list[str]:
+    args = ["-z", f"--format={LOG_FORMAT}", "--no-color", "--no-show-signature"]
+    if with_paths:
+        # Paths of a merge are its changes against the first parent, as a reviewer sees
+        # them when the branch is merged.
+        args += ["--name-status", "-M", "--diff-merges=first-parent"]
+    if spec.max_count is not None:
+        args.append(f"--max-count={spec.max_count}")
+    # validate_revisions has refused every option that is not a revision selector.
+    return [*args, *spec.revisions, "--"]
+
+
+def read_commits(
+    repo: gitpython.Repo, spec: RangeSpec, *, with_paths: bool = True, divider: bool = False
+) -> Iterator[Commit]:
+    """Stream the commits of `spec`, newest first, from one `git log` process.
+
+    Raises GitError for an unknown revision and ShallowCloneError when the range
+    reaches the boundary of a shallow clone.
+    """
+    from reviewgate.message import parse_trailers
+
+    separators = config_value(repo, "trailer", "separators", ":")
+    comment = _comment_char_for_history(repo)
+    boundary = shallow_boundary(repo)
+    process = repo.git.log(*log_args(spec, with_paths=with_paths), as_process=True)
+    count = 0
+    try:
+        for raw in _parse_log_stream(_chunks(process.stdout)):
+            count += 1
+            if raw.sha in boundary and (spec.max_count is None or count < spec.max_count):
+                raise ShallowCloneError(
+                    f"shallow clone: history is cut off at {raw.sha[:10]}, inside the range "
+                    f"{spec.describe()}; {SHALLOW_FIX}"
+                )
+            message = _decode_message(raw.message, raw.encoding)
+            trailers = parse_trailers(
+                message, divider=divider, separators=separators, comment=comment
+            )
+            yield Commit(
+                sha=raw.sha,
+                parents=raw.parents,
+                author=raw.author,
+                committer=raw.committer,
+                message=message,
+                trailers=tuple(trailers),
+                encoding=raw.encoding or None,
+                changes=raw.changes if with_paths else None,
+            )
+    finally:
+        returncode, stderr = _finish(process)
+    if returncode != 0:
+        raise GitError(_explain_log_error(stderr, spec))
+
+
+def _comment_char_for_history(repo: gitpython.Repo) -> str:
+    # `git log %(trailers)` skips lines starting with core.commentChar; "auto" means
+    # "#" there, since git only adjusts the character when it writes a template.
+    value = config_value(repo, "core", "commentString", "") or config_value(
+        repo, "core", "commentChar", "#"
+    )
+    return "#" if value in ("", "auto") else value
+
+
+def _chunks(stream: object, size: int = 1 << 16) -> Iterator[bytes]:
+    read = stream.read  # type: ignore[attr-defined]
+    while True:
+        chunk = read(size)
+        if not chunk:
+            return
+        yield chunk
+
+
+def _finish(process: object) -> tuple[int, str]:
+    """Wait for the git process; its exit status and what it wrote to stderr."""
+    proc = process.proc  # type: ignore[attr-defined]
+    with contextlib.suppress(OSError):
+        proc.stdout.close()
+    err = proc.stderr.read() if proc.stderr else b""
+    return proc.wait(), err.decode("utf-8", "replace")
+
+
+def _explain_log_error(stderr: str, spec: RangeSpec) -> str:
+    first = next((line for line in stderr.splitlines() if line.strip()), "git log failed")
+    first = first.removeprefix("fatal: ").removeprefix("error: ")
+    bad = re.search(r"(?:bad revision|unknown revision or path[^']*)'?([^']*)'?", first)
+    if "bad revision" in first or "unknown revision" in first or "ambiguous argument" in first:
+        name = re.search(r"'([^']*)'", first)
+        which = name.group(1) if name else (bad.group(1) if bad else spec.describe())
+        return f"unknown revision {which!r}: {first}"
+    if "does not have any commits" in first:
+        return f"no commits yet: {first}"
+    return first
+
+
+@dataclass(frozen=True)
+class _RawCommit:
+    sha: str
+    parents: tuple[str, ...]
+    author: Person
+    committer: Person
+    encoding: str
+    message: bytes
+    changes: tuple[ChangedPath, ...]
+
+
+def _parse_log_stream(chunks: Iterator[bytes]) -> Iterator[_RawCommit]:
+    """Parse `git log -z --format=LOG_FORMAT [--name-status]` output.
+
+    After a commit's message comes its NUL, then either nothing, the next commit's
+    sha, or "\\n" and its name-status entries (status, path[, path]) each NUL-ended.
+    A status is at most four bytes and a sha at least forty, which tells them apart.
+    """
+    tokens = _tokens(chunks)
+    pending: bytes | None = next(tokens, None)
+    while pending is not None:
+        header = [pending, *islice(tokens, _HEADER_TOKENS - 1)]
+        if len(header) != _HEADER_TOKENS:
+            raise GitError("git log output ended inside a commit header")
+        changes: list[ChangedPath] = []
+        pending = next(tokens, None)
+        if pending is not None and pending[:1] == b"\n":
+            pending = pending[1:]
+        while pending is not None and len(pending) < 8:
+            status = pending.decode()
+            if not _STATUS.match(pending):
+                raise GitError(f"unexpected git log output: {status!r}")
+            first = _path(next(tokens, b""))
+            if status[0] in "RC":
+                second = _path(next(tokens, b""))
+                changes.append(ChangedPath(status[0], second, first, int(status[1:] or 0)))
+            else:
+                changes.append(ChangedPath(status[0], first))
+            pending = next(tokens, None)
+        yield _make_raw(header, tuple(changes))
+
+
+def _tokens(chunks: Iterator[bytes]) -> Iterator[bytes]:
+    rest = b""
+    for chunk in chunks:
+        parts = (rest + chunk).split(b"\0")
+        rest = parts.pop()
+        yield from parts
+    if rest:
+        yield rest
+
+
+def _path(raw: bytes) -> str:
+    # Paths are bytes to git; keep undecodable ones round-trippable.
+    return raw.decode("utf-8", "surrogateescape")
+
+
+def _person(name: bytes, email: bytes, date: bytes) -> Person:
+    return Person(name.decode("utf-8", "replace"), email.decode("utf-8", "replace"), date.decode())
+
+
+def _make_raw(header: list[bytes], changes: tuple[ChangedPath, ...]) -> _RawCommit:
+    sha, parents, an, ae, ad, cn, ce, cd, enc, message = header
+    return _RawCommit(
+        sha=sha.decode(),
+        parents=tuple(parents.decode().split()),
+        author=_person(an, ae, ad),
+        committer=_person(cn, ce, cd),
+        encoding=enc.decode("ascii", "replace"),
+        message=message,
+        changes=changes,
+    )
+
+
+def _decode_message(raw: bytes, encoding: str) -> str:
+    """git re-encodes messages to UTF-8 by their `encoding` header; when it could not
+    (an encoding iconv does not know, or a wrong header), decode here."""
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    if encoding:
+        try:
+            codecs.lookup(encoding)
+            return raw.decode(encoding, "replace")
+        except LookupError:
+            pass
+    return raw.decode("utf-8", "replace")
