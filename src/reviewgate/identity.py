@@ -1,0 +1,379 @@
+"""Who is a tool: the one registry of AI tool signatures, and who is a bot.
+
+Every other module asks this one. Matching goes by email first, because an email
+is the part of an identity that a tool controls and a person does not share; names
+are matched only where they cannot belong to a person (a GitHub App login ending
+in ``[bot]``, aider's ``Name (aider)`` suffix). So "Claude Dupont <claude@dupont.fr>"
+is a human, while "Claude <noreply@anthropic.com>" is Claude Code.
+
+Bots and tools are different sets. Any account whose login ends in ``[bot]`` is a
+bot (never a human reviewer), but only the bots in the registry are AI writing
+tools: ``dependabot[bot]`` or ``renovate[bot]`` commits need no disclosure.
+
+Policy's ``assistance.tools`` extends the registry with exact emails or with
+regular expressions matched against "Name <email>".
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import TYPE_CHECKING, Union
+
+if TYPE_CHECKING:
+    from reviewgate.commit import Commit
+    from reviewgate.policy import ToolIdentity
+
+
+@dataclass(frozen=True)
+class Tool:
+    """One AI writing tool and the marks it leaves on a commit."""
+
+    name: str  # the agent token a declaration uses: "Assisted-by: Claude:MODEL"
+    title: str = ""  # how people call it: "Claude Code"
+    emails: tuple[str, ...] = ()  # exact, lower-case
+    email_patterns: tuple[str, ...] = ()  # full-match regexes over the lower-case email
+    bots: tuple[str, ...] = ()  # GitHub App logins, lower-case, "[bot]" included
+    aliases: tuple[str, ...] = ()  # other lower-case names a declaration may use
+    identity: str | None = None  # "Name <email>" for a Co-authored-by declaration
+    pattern: str | None = None  # policy tools only: regex searched in "Name <email>"
+
+    @property
+    def key(self) -> str:
+        return self.name.lower()
+
+    @property
+    def token(self) -> str:
+        """The name as one word, so that `TOKEN:MODEL` is a valid kernel declaration."""
+        return re.sub(r"\s+", "-", self.name.strip()) or "unknown-tool"
+
+    @property
+    def display(self) -> str:
+        return self.title or self.name
+
+    def names(self) -> frozenset[str]:
+        return frozenset({self.name.lower(), self.display.lower(), self.token.lower(),
+                          *self.aliases})
+
+
+# GitHub's no-reply addresses are "ID+LOGIN@users.noreply.github.com".
+_GITHUB_NOREPLY = re.compile(r"(?:\d+\+)?(?P<login>[^@]+)@users\.noreply\.github\.com")
+
+REGISTRY: tuple[Tool, ...] = (
+    Tool(
+        "Claude", "Claude Code",
+        emails=("noreply@anthropic.com",),
+        bots=("claude[bot]",),  # the Claude GitHub App / claude-code-action
+        aliases=("claude-code", "claudecode", "anthropic-claude"),
+        identity="Claude <noreply@anthropic.com>",
+    ),
+    Tool(
+        "Codex", "OpenAI Codex",
+        emails=("noreply@openai.com", "codex@openai.com"),
+        bots=("chatgpt-codex-connector[bot]",),
+        aliases=("codex-cli", "codex cli", "openai-codex"),
+        identity="Codex <noreply@openai.com>",
+    ),
+    Tool(
+        "Copilot", "GitHub Copilot",
+        # The "Copilot" account's no-reply address; the coding agent commits as
+        # copilot-swe-agent[bot] with this very email.
+        email_patterns=(r"\d+\+copilot@users\.noreply\.github\.com",),
+        bots=("copilot-swe-agent[bot]",),
+        aliases=("github-copilot", "copilot-swe-agent", "copilot-cli", "copilot-agent"),
+        identity="Copilot <198982749+Copilot@users.noreply.github.com>",
+    ),
+    Tool(
+        "aider", "Aider",
+        # aider/repo.py writes "Co-authored-by: aider (MODEL) <aider@aider.chat>";
+        # some copies of it in the wild use noreply@.
+        emails=("aider@aider.chat", "noreply@aider.chat"),
+        identity="aider <aider@aider.chat>",
+    ),
+    Tool(
+        "Cursor", "Cursor",
+        emails=("cursoragent@cursor.com",),
+        bots=("cursor[bot]",),
+        aliases=("cursor-agent", "cursor agent", "cursor-cli"),
+        identity="Cursor <cursoragent@cursor.com>",
+    ),
+    Tool(
+        "Jules", "Google Jules",
+        bots=("google-labs-jules[bot]",),
+        aliases=("google-jules", "google-labs-jules"),
+    ),
+    Tool(
+        "Devin", "Devin",
+        bots=("devin-ai-integration[bot]",),
+        aliases=("devin-ai", "devin-ai-integration"),
+    ),
+    Tool(
+        "OpenHands", "OpenHands",
+        emails=("openhands@all-hands.dev",),
+        aliases=("opendevin", "all-hands"),
+        identity="openhands <openhands@all-hands.dev>",
+    ),
+    Tool(
+        "opencode", "OpenCode",
+        emails=("noreply@opencode.ai",),
+        bots=("opencode-agent[bot]",),
+        identity="opencode <noreply@opencode.ai>",
+    ),
+    Tool(
+        "Amp", "Amp",
+        emails=("amp@ampcode.com",),
+        aliases=("ampcode", "sourcegraph-amp"),
+        identity="Amp <amp@ampcode.com>",
+    ),
+    Tool(
+        "Gemini", "Gemini CLI",
+        bots=("gemini-code-assist[bot]",),  # commits made from its review suggestions
+        aliases=("gemini-cli", "gemini cli", "gemini-code-assist", "google-gemini"),
+    ),
+)
+
+ToolLike = Union["Tool", "ToolIdentity"]
+
+
+@dataclass(frozen=True)
+class Signature:
+    """A mark a tool left on a commit: which tool, where, and the exact text."""
+
+    tool: Tool
+    where: str  # "author", "committer", "trailer Co-authored-by", "footer", ...
+    text: str
+    model: str | None = None  # when the mark names the model
+
+
+def parse_ident(text: str) -> tuple[str, str]:
+    """Split "Name <email>" into (name, email), tolerating a missing bracket or a
+    bare address."""
+    text = text.strip()
+    if "<" in text:
+        name, _, rest = text.partition("<")
+        return name.strip(), rest.split(">", 1)[0].strip()
+    if text.endswith(">"):
+        text = text[:-1]
+    words = text.split()
+    if words and "@" in words[-1]:
+        return " ".join(words[:-1]), words[-1]
+    return text, ""
+
+
+def github_login(name: str, email: str) -> str:
+    """The GitHub login an identity shows: the part of a no-reply address after
+    "ID+", else a name that is a bot login; lower-case, "" when none."""
+    match = _GITHUB_NOREPLY.fullmatch(email.strip().lower())
+    if match:
+        return match.group("login")
+    lowered = name.strip().lower()
+    return lowered if lowered.endswith("[bot]") else ""
+
+
+def is_bot(name: str, email: str) -> bool:
+    """A GitHub App or other automation account: never a human reviewer. Most bots
+    (dependabot, renovate) are not AI writing tools."""
+    local = email.strip().lower().split("@", 1)[0]
+    return (
+        name.strip().lower().endswith("[bot]")
+        or local.endswith("[bot]")
+        or github_login(name, email).endswith("[bot]")
+    )
+
+
+def is_human(name: str, email: str, extra_tools: Iterable[ToolLike] = ()) -> bool:
+    return not is_bot(name, email) and match_identity(name, email, extra_tools) is None
+
+
+def policy_tools(extra_tools: Iterable[ToolLike]) -> tuple[Tool, ...]:
+    """Policy identities as registry Tools."""
+    return tuple(t if isinstance(t, Tool) else _from_identity(t) for t in extra_tools)
+
+
+@lru_cache(maxsize=256)
+def _from_identity(identity: ToolIdentity) -> Tool:
+    email = (identity.email or "").strip().lower()
+    return Tool(
+        identity.name, identity.name,
+        emails=(email,) if email else (),
+        identity=f"{identity.name} <{identity.email}>" if identity.email else None,
+        pattern=identity.pattern,
+    )
+
+
+@lru_cache(maxsize=256)
+def _regex(pattern: str, flags: int = 0) -> re.Pattern[str]:
+    return re.compile(pattern, flags)
+
+
+_BY_EMAIL = {email: tool for tool in REGISTRY for email in tool.emails}
+_BY_BOT = {login: tool for tool in REGISTRY for login in tool.bots}
+_EMAIL_PATTERNS = tuple((re.compile(p), tool) for tool in REGISTRY for p in tool.email_patterns)
+_AIDER_SUFFIX = re.compile(r"\(aider\)\s*$", re.IGNORECASE)
+
+
+def match_identity(name: str, email: str, extra_tools: Iterable[ToolLike] = ()) -> Tool | None:
+    """The tool that "name <email>" belongs to, or None for a person or a plain bot."""
+    extras = policy_tools(extra_tools) if extra_tools else ()
+    lowered = email.strip().lower()
+    if lowered:
+        for tool in extras:
+            if lowered in tool.emails:
+                return tool
+        if lowered in _BY_EMAIL:
+            return _BY_EMAIL[lowered]
+        for regex, tool in _EMAIL_PATTERNS:
+            if regex.fullmatch(lowered):
+                return tool
+    login = github_login(name, email)
+    if login in _BY_BOT:
+        return _BY_BOT[login]
+    # aider marks the human's own identity: "Jane Doe (aider)" with Jane's email.
+    if _AIDER_SUFFIX.search(name):
+        return _BY_EMAIL["aider@aider.chat"]
+    ident = f"{name.strip()} <{email.strip()}>"
+    for tool in extras:
+        if tool.pattern and _regex(tool.pattern).search(ident):
+            return tool
+    return None
+
+
+def tool_by_name(name: str, extra_tools: Iterable[ToolLike] = ()) -> Tool | None:
+    """The tool called exactly `name` (any case), by its name, title or an alias."""
+    wanted = name.strip().lower()
+    if not wanted:
+        return None
+    for tool in (*policy_tools(extra_tools), *REGISTRY):
+        if wanted in tool.names():
+            return tool
+    return None
+
+
+def tool_named_in(text: str, extra_tools: Iterable[ToolLike] = ()) -> Tool | None:
+    """The tool a declaration's value names: an identity ("Claude <noreply@…>"), or
+    a leading name ("Claude:opus", "Claude Code", "aider (gpt-4o)")."""
+    if "@" in text:
+        tool = match_identity(*parse_ident(text), extra_tools)
+        if tool:
+            return tool
+    lowered = text.strip().lower()
+    best: tuple[int, Tool] | None = None
+    for tool in (*policy_tools(extra_tools), *REGISTRY):
+        for known in tool.names():
+            named = lowered == known or (
+                lowered.startswith(known) and lowered[len(known)] in " :/(,;-")
+            if named and (best is None or len(known) > best[0]):
+                best = (len(known), tool)
+    return best[1] if best else None
+
+
+def model_from_identity(tool: Tool, name: str) -> str | None:
+    """The model an identity's display name reveals: aider's "aider (openai/gpt-4o)",
+    or Claude Code's "Claude Opus 4.1" (written as Anthropic's alias, claude-opus-4-1)."""
+    name = name.strip()
+    paren = re.fullmatch(r"(?P<who>.*?)\s*\((?P<model>[^()]+)\)", name)
+    if paren and paren.group("model").strip().lower() not in tool.names():
+        return re.sub(r"\s+", "-", paren.group("model").strip())
+    if tool.key == "claude" and name.lower().startswith("claude ") and "[bot]" not in name:
+        return re.sub(r"[\s.]+", "-", name.lower())
+    return None
+
+
+# Footers and trailer-shaped lines that tools write; matched per line anywhere in
+# the message, because tools often put them outside the final trailer block
+# (Copilot's Agent-Logs-Url sits in its own paragraph, above Co-authored-by).
+_FOOTER = re.compile(
+    r"^\s*(?:🤖\s*)?Generated (?:with|by) \[(?P<name>[^\]]+)\]\([^)\s]*\)\s*$"
+)
+_MARK_LINES: tuple[tuple[re.Pattern[str], str, str], ...] = (
+    (re.compile(r"^Agent-Logs-Url:\s*\S+", re.IGNORECASE), "Copilot", "trailer Agent-Logs-Url"),
+    (re.compile(r"^Made-with:\s*Cursor\s*$", re.IGNORECASE), "Cursor", "trailer Made-with"),
+    (re.compile(r"^Amp-Thread(?:-ID)?:\s*\S+", re.IGNORECASE), "Amp", "trailer Amp-Thread-ID"),
+)
+_CO_AUTHOR_LINE = re.compile(r"^(?P<key>co-authored-by):\s*(?P<value>.+?)\s*$", re.IGNORECASE)
+# A superset of every per-line mark above, searched once over the whole message:
+# most commits carry none, and then no line needs to be looked at.
+_ANY_MARK = re.compile(
+    r"generated (?:with|by) \[|agent-logs-url:|made-with:|amp-thread|co-authored-by:",
+    re.IGNORECASE,
+)
+
+
+def canonical_key(key: str) -> str:
+    """A trailer key in the spelling reviewgate reports: "Co-authored-by"."""
+    return key[:1].upper() + key[1:].lower()
+
+
+def find_tool_signatures(commit: Commit, extra_tools: Iterable[ToolLike] = ()) -> list[Signature]:
+    """Every mark of a tool on `commit`, in message order after author and committer."""
+    extras = policy_tools(extra_tools)
+    found: list[Signature] = []
+    seen: set[tuple[str, str]] = set()
+
+    def add(tool: Tool, where: str, text: str, model: str | None = None) -> None:
+        if (where, text) not in seen:
+            seen.add((where, text))
+            found.append(Signature(tool, where, text, model))
+
+    for role, person in (("author", commit.author), ("committer", commit.committer)):
+        tool = match_identity(person.name, person.email, extras)
+        if tool:
+            add(tool, role, str(person), model_from_identity(tool, person.name))
+    trailer_lines: set[str] = set()
+    for key, value in commit.trailers:
+        line = f"{key}: {value}"
+        trailer_lines.add(line.lower())
+        if "@" in value:
+            name, email = parse_ident(value)
+            tool = match_identity(name, email, extras)
+            if tool:
+                add(tool, f"trailer {canonical_key(key)}", line, model_from_identity(tool, name))
+    lines = commit.message.splitlines() if _ANY_MARK.search(commit.message) else ()
+    for raw in lines:
+        line = raw.strip()
+        footer = _FOOTER.match(line)
+        if footer:
+            tool = tool_by_name(footer.group("name"), extras)
+            if tool:
+                add(tool, "footer", line)
+            continue
+        for regex, tool_name, where in _MARK_LINES:
+            if regex.match(line):
+                add(tool_by_name(tool_name) or Tool(tool_name), where, line)
+        co_author = _CO_AUTHOR_LINE.match(line)
+        if co_author and line.lower() not in trailer_lines:
+            name, email = parse_ident(co_author.group("value"))
+            tool = match_identity(name, email, extras)
+            if tool:
+                # Outside git's trailer block: it shows the tool but declares nothing.
+                add(tool, "line Co-authored-by", line, model_from_identity(tool, name))
+    return found
+
+
+def declaration_key(accepted: Sequence[str]) -> str | None:
+    """The trailer key a new declaration should use under policy `accepted` keys:
+    Assisted-by or Generated-by first, then any other key but Co-authored-by."""
+    for key in accepted:
+        if key.lower() in ("assisted-by", "generated-by"):
+            return key
+    for key in accepted:
+        if key.lower() != "co-authored-by":
+            return key
+    return None
+
+
+def declaration_value(tool: Tool | str, model: str | None) -> str:
+    """`AGENT:MODEL`, valid in both formats; "unknown" when the model is not known."""
+    token = tool.token if isinstance(tool, Tool) else re.sub(r"\s+", "-", tool.strip())
+    return f"{token}:{clean_model(model)}"
+
+
+def clean_model(model: str | None) -> str:
+    """A model string fit for `AGENT:MODEL`: one word, no bracketed suffix such as
+    Claude Code's "[1m]" context marker."""
+    if not model:
+        return "unknown"
+    model = re.sub(r"\[[^\]]*\]", "", model).strip()
+    return re.sub(r"\s+", "-", model) or "unknown"

@@ -1,0 +1,49 @@
+"""The rules: one module per concern, each a pure per-commit check.
+
+Importing this package registers every rule's documentation (reviewgate explain).
+Add a concern by importing its check and appending it to CHECKS.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from typing import TYPE_CHECKING
+
+from reviewgate.message import is_fixup_subject
+from reviewgate.rules.assistance import check_assistance
+
+if TYPE_CHECKING:
+    from reviewgate.commit import Commit
+    from reviewgate.findings import Finding
+    from reviewgate.policy import Policy
+
+CommitCheck = Callable[["Commit", "Policy"], Iterable["Finding"]]
+
+CHECKS: list[CommitCheck] = [check_assistance]
+
+
+def is_fixup(commit: Commit) -> bool:
+    """A `commit --fixup/--squash/--fixup=amend:` commit, which `rebase --autosquash`
+    folds into its target before it reaches a branch."""
+    return is_fixup_subject(commit.message)
+
+
+def selected(commit: Commit, policy: Policy) -> bool:
+    """Whether policy.commits lets the rules look at `commit`."""
+    if commit.is_merge and policy.commits.merges == "skip":
+        return False
+    return not (is_fixup(commit) and policy.commits.fixups == "skip")
+
+
+def run_rules(
+    commits: Iterable[Commit], policy: Policy, checks: Sequence[CommitCheck] | None = None
+) -> list[Finding]:
+    """Every finding of every check for the commits policy selects, in commit order."""
+    active = CHECKS if checks is None else checks
+    findings: list[Finding] = []
+    for commit in commits:
+        if not selected(commit, policy):
+            continue
+        for check in active:
+            findings.extend(check(commit, policy))
+    return findings
