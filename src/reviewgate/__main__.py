@@ -1,4 +1,4 @@
-from reviewgate.cli import main
+from reviewgate.entry import main
 
 if __name__ == "__main__":
     main()

@@ -1,0 +1,163 @@
+"""The command line: parse arguments, call the library, print. No logic lives here
+that a test could not call without a terminal.
+
+Each command imports its implementation when it runs, so `reviewgate hook
+commit-msg` pays only for what the hook needs.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+from functools import wraps
+from typing import Any, TypeVar
+
+import click
+
+from reviewgate.errors import ReviewgateError
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+config_option = click.option(
+    "--config",
+    "config",
+    envvar="REVIEWGATE_CONFIG",
+    metavar="FILE",
+    help="Policy file to use instead of .reviewgate.yaml (env: REVIEWGATE_CONFIG).",
+)
+
+
+def reports_errors(func: F) -> F:
+    """Turn reviewgate's errors into one line on stderr and exit status 2."""
+
+    @wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return func(*args, **kwargs)
+        except ReviewgateError as error:
+            click.echo(f"reviewgate: error: {error}", err=True)
+            sys.exit(error.exit_code)
+
+    return wrapper  # type: ignore[return-value]
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="reviewgate", prog_name="reviewgate")
+def main() -> None:
+    """Keep unreviewed, machine-written commits out of a git history."""
+
+
+@main.command(context_settings={"ignore_unknown_options": True})
+@click.argument("revisions", nargs=-1, type=click.UNPROCESSED)
+@click.option("-n", "--max-count", type=click.IntRange(min=1), help="Check at most N commits.")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="Report format.",
+)
+@click.option("--output", "-o", type=click.Path(dir_okay=False), help="Write the report here.")
+@config_option
+@reports_errors
+def check(
+    revisions: tuple[str, ...],
+    max_count: int | None,
+    fmt: str,
+    output: str | None,
+    config: str | None,
+) -> None:
+    """Check the commits of RANGE (anything `git rev-list` accepts).
+
+    With no RANGE: `@{upstream}..HEAD`, or HEAD's commits that no remote-tracking
+    branch has.
+    """
+    from reviewgate.commands.check import render, run_check
+
+    result = run_check(revisions=revisions, max_count=max_count, config=config)
+    text = render(result, fmt)
+    if output:
+        with open(output, "w", encoding="utf-8") as handle:
+            handle.write(text)
+    else:
+        click.echo(text, nl=False)
+    sys.exit(result.exit_code)
+
+
+@main.group()
+def hook() -> None:
+    """Entry points for git hooks (commit-msg, prepare-commit-msg)."""
+
+
+@hook.command("commit-msg")
+@click.argument("message_file", type=click.Path(dir_okay=False))
+@config_option
+@reports_errors
+def hook_commit_msg(message_file: str, config: str | None) -> None:
+    """Check the commit message being written in MESSAGE_FILE."""
+    from reviewgate.commands.hook_commit_msg import commit_msg_hook
+
+    code, text = commit_msg_hook(message_file, config=config)
+    if text:
+        click.echo(text, err=True, nl=False)
+    sys.exit(code)
+
+
+@hook.command("prepare-commit-msg")
+@click.argument("message_file", type=click.Path(dir_okay=False))
+@click.argument("source", required=False, default="")
+@click.argument("sha", required=False, default="")
+@config_option
+@reports_errors
+def hook_prepare_commit_msg(message_file: str, source: str, sha: str, config: str | None) -> None:
+    """Add the disclosure trailer when committing from inside a known AI agent."""
+    from reviewgate.commands.hook_prepare_commit_msg import prepare_commit_msg_hook
+
+    code, text = prepare_commit_msg_hook(message_file, source, sha, config=config)
+    if text:
+        click.echo(text, err=True, nl=False)
+    sys.exit(code)
+
+
+@main.command()
+@click.option("--force", is_flag=True, help="Overwrite an existing policy file.")
+@config_option
+@reports_errors
+def init(force: bool, config: str | None) -> None:
+    """Write a commented starter .reviewgate.yaml."""
+    from pathlib import Path
+
+    from reviewgate.commands.init import init as write_policy
+    from reviewgate.git import open_repo, repo_root
+
+    root = repo_root(open_repo())
+    written = write_policy(root, force=force, path=Path(config).resolve() if config else None)
+    click.echo(f"wrote {written}")
+
+
+@main.command("policy")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
+@config_option
+@reports_errors
+def policy_command(fmt: str, config: str | None) -> None:
+    """Print the effective policy and where each value came from."""
+    from reviewgate.commands.check import load_repo_policy
+    from reviewgate.commands.policy_show import show_policy
+
+    click.echo(show_policy(load_repo_policy(config), fmt=fmt), nl=False)
+
+
+@main.command()
+@click.argument("code", required=False)
+@reports_errors
+def explain(code: str | None) -> None:
+    """Print the documentation of rule CODE (all rules without CODE)."""
+    from reviewgate.commands.explain import explain as explain_rule
+    from reviewgate.commands.explain import explain_all
+
+    click.echo(explain_rule(code) if code else explain_all())
+
+
+if __name__ == "__main__":
+    main()

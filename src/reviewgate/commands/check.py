@@ -1,0 +1,88 @@
+"""`reviewgate check`: read a range, run the rules, report."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from reviewgate.commit import Commit
+from reviewgate.findings import Finding, has_errors
+from reviewgate.policy import Policy
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    range: str
+    policy: Policy
+    commits: tuple[Commit, ...]
+    findings: tuple[Finding, ...]
+
+    @property
+    def exit_code(self) -> int:
+        return 1 if has_errors(self.findings) else 0
+
+
+def load_repo_policy(config: str | None, root: Path | None = None) -> Policy:
+    """The policy of the repository at `root` (default: the current one)."""
+    from reviewgate.policy import find_policy_file, load_policy
+
+    if root is None:
+        from reviewgate.git import open_repo, repo_root
+
+        root = repo_root(open_repo())
+    path = find_policy_file(root, config)
+    return load_policy(path, source=display_path(path) if path else None)
+
+
+def display_path(path: Path) -> str:
+    """A path as the user would type it: relative to the current directory when
+    it lies below it."""
+    import os
+
+    try:
+        return os.path.relpath(path) if not os.path.relpath(path).startswith("..") else str(path)
+    except ValueError:
+        return str(path)
+
+
+def run_check(
+    *,
+    revisions: Sequence[str] = (),
+    max_count: int | None = None,
+    config: str | None = None,
+    cwd: str | Path | None = None,
+) -> CheckResult:
+    from reviewgate.git import (
+        RangeSpec,
+        default_range,
+        open_repo,
+        read_commits,
+        repo_root,
+        validate_revisions,
+    )
+    from reviewgate.rules import run_rules
+
+    repo = open_repo(cwd)
+    policy = load_repo_policy(config, repo_root(repo))
+    if revisions:
+        spec: RangeSpec | None = RangeSpec(validate_revisions(revisions), max_count)
+    else:
+        spec = default_range(repo)
+        if spec is not None and max_count is not None:
+            spec = RangeSpec(spec.revisions, max_count)
+    if spec is None:
+        return CheckResult("HEAD (no commits yet)", policy, (), ())
+    commits = tuple(read_commits(repo, spec))
+    findings = tuple(run_rules(commits, policy))
+    return CheckResult(spec.describe(), policy, commits, findings)
+
+
+def render(result: CheckResult, fmt: str) -> str:
+    if fmt == "json":
+        from reviewgate.report.json import render_json
+
+        return render_json(result)
+    from reviewgate.report.text import render_text
+
+    return render_text(result)

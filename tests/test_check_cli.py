@@ -1,0 +1,213 @@
+"""`reviewgate check` end to end: the real CLI in a subprocess on real repositories."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from conftest import Repo, git
+
+# Claude Code's footer with no declaration trailer: an undeclared tool (RG101).
+# (A `Co-Authored-By: Claude <noreply@anthropic.com>` alone IS a declaration
+# under the default policy, which accepts Co-authored-by.)
+CLAUDE = "🤖 Generated with [Claude Code](https://claude.com/claude-code)"
+
+
+def reviewgate(
+    cwd: Path, *args: str, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "reviewgate", *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**os.environ, **(env or {})},
+    )
+
+
+def snapshot(repo: Repo) -> tuple[str, str, str]:
+    """Refs, index and status: what reviewgate must never change."""
+    refs = repo.git("for-each-ref", "--format=%(refname) %(objectname)").stdout
+    index_file = repo.path / ".git" / "index"
+    index = index_file.read_bytes().hex() if index_file.exists() else ""
+    status = repo.git("status", "--porcelain=v1", "--ignored").stdout
+    return refs, index, status
+
+
+def test_clean_range_exits_zero_with_summary(repo: Repo) -> None:
+    repo.commit("feat: human work", {"a.py": "x = 1\n"})
+    repo.commit("feat: assisted\n\nAssisted-by: Claude:claude-opus-4\n", {"b.py": "y = 2\n"})
+    result = reviewgate(repo.path, "check", "HEAD")
+    assert result.returncode == 0, result.stderr
+    assert "2 commits checked" in result.stdout
+    assert "0 errors" in result.stdout
+
+
+def test_undeclared_tool_is_reported_grouped_by_commit(repo: Repo) -> None:
+    repo.commit("feat: human work", {"a.py": "x = 1\n"})
+    bad = repo.commit(
+        f"feat: ghost-written\n\n{CLAUDE}\n", {"b.py": "y = 2\n"}, author="Ann <ann@example.org>"
+    )
+    before = snapshot(repo)
+    result = reviewgate(repo.path, "check", "HEAD")
+    assert result.returncode == 1, result.stdout + result.stderr
+    lines = result.stdout.splitlines()
+    header = lines.index(f"{bad[:10]} feat: ghost-written")
+    assert lines[header + 1].startswith(f"  {bad[:10]} RG101 ")
+    assert lines[header + 2].strip().startswith("hint: ")
+    assert lines[-1].startswith("reviewgate: 2 commits checked")
+    assert "1 errors" in lines[-1]
+    assert snapshot(repo) == before
+
+
+def test_json_lists_every_commit_with_its_trailers_in_order(repo: Repo) -> None:
+    clean = repo.commit("docs: one\n\nReviewed-by: Bo <bo@example.org>\nAssisted-by: X:y\n")
+    flagged = repo.commit(f"feat: two\n\n{CLAUDE}\n", {"p q.txt": "1"})
+    result = reviewgate(repo.path, "check", "HEAD", "--format", "json")
+    assert result.returncode == 1
+    document = json.loads(result.stdout)
+    assert document["schema"] == 1
+    assert [c["sha"] for c in document["commits"]] == [flagged, clean]
+    assert document["commits"][1]["trailers"] == [
+        ["Reviewed-by", "Bo <bo@example.org>"],
+        ["Assisted-by", "X:y"],
+    ]
+    assert document["commits"][1]["findings"] == []
+    assert [f["code"] for f in document["commits"][0]["findings"]] == ["RG101"]
+    assert document["commits"][0]["changes"] == [
+        {"status": "A", "path": "p q.txt", "old_path": None}
+    ]
+    assert document["summary"] == {"commits": 2, "errors": 1, "warnings": 0, "notices": 0}
+
+
+def test_output_file(repo: Repo, tmp_path: Path) -> None:
+    repo.commit("a")
+    out = tmp_path / "report.json"
+    result = reviewgate(repo.path, "check", "HEAD", "--format", "json", "--output", str(out))
+    assert result.returncode == 0
+    assert result.stdout == ""
+    assert json.loads(out.read_text())["summary"]["commits"] == 1
+
+
+def test_empty_range_says_no_commits(repo: Repo) -> None:
+    repo.commit("a")
+    result = reviewgate(repo.path, "check", "HEAD..HEAD")
+    assert result.returncode == 0
+    assert "no commits to check" in result.stdout
+
+
+def test_default_range_without_remotes_checks_head(repo: Repo) -> None:
+    repo.commit("a")
+    repo.commit(f"b\n\n{CLAUDE}\n")
+    result = reviewgate(repo.path, "check")
+    assert result.returncode == 1
+    assert "2 commits checked in HEAD --not --remotes" in result.stdout
+
+
+def test_rule_severity_from_policy(repo: Repo) -> None:
+    repo.commit(f"b\n\n{CLAUDE}\n")
+    repo.write(".reviewgate.yaml", "version: 1\nrules:\n  RG101: warning\n")
+    result = reviewgate(repo.path, "check", "HEAD")
+    assert result.returncode == 0
+    assert "RG101 [warning]" in result.stdout
+
+
+@pytest.mark.parametrize(
+    "policy, pattern",
+    [
+        (
+            "version: 1\nassistance:\n  require: [declared\n",
+            r"\.reviewgate\.yaml:[34]: invalid YAML",
+        ),
+        (
+            "version: 1\nassistence:\n  require: declared\n",
+            r"\.reviewgate\.yaml:2: .*'assistence'.*did you mean 'assistance'",
+        ),
+        ("version: 1\nfixes:\n  subject: '(unclosed'\n", r"\.reviewgate\.yaml:3: .*fixes\.subject"),
+    ],
+    ids=["malformed-yaml", "unknown-key", "bad-regex"],
+)
+def test_policy_errors_exit_two_with_file_and_line(repo: Repo, policy: str, pattern: str) -> None:
+    repo.commit("a")
+    repo.write(".reviewgate.yaml", policy)
+    before = snapshot(repo)
+    result = reviewgate(repo.path, "check", "HEAD")
+    assert result.returncode == 2
+    assert result.stdout == ""
+    [line] = result.stderr.splitlines()
+    assert line.startswith("reviewgate: error: ")
+    assert re.search(pattern, line), line
+    assert snapshot(repo) == before
+
+
+def test_config_option_and_environment_select_the_policy(repo: Repo, tmp_path: Path) -> None:
+    repo.commit(f"b\n\n{CLAUDE}\n")
+    lenient = tmp_path / "lenient.yaml"
+    lenient.write_text("version: 1\nassistance:\n  require: 'off'\n")
+    assert reviewgate(repo.path, "check", "HEAD").returncode == 1
+    assert reviewgate(repo.path, "check", "HEAD", "--config", str(lenient)).returncode == 0
+    env = {"REVIEWGATE_CONFIG": str(lenient)}
+    assert reviewgate(repo.path, "check", "HEAD", env=env).returncode == 0
+    missing = reviewgate(repo.path, "check", "HEAD", "--config", str(tmp_path / "nope.yaml"))
+    assert missing.returncode == 2
+    assert "nope.yaml" in missing.stderr
+
+
+def test_not_a_git_repository(tmp_path: Path) -> None:
+    result = reviewgate(tmp_path, "check")
+    assert result.returncode == 2
+    assert result.stderr.strip() == f"reviewgate: error: not a git repository: {tmp_path}"
+
+
+def test_git_missing_from_path(repo: Repo, tmp_path: Path) -> None:
+    repo.commit("a")
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    (bin_dir / "python").symlink_to(sys.executable)
+    result = reviewgate(repo.path, "check", "HEAD", env={"PATH": str(bin_dir)})
+    assert result.returncode == 2
+    assert result.stderr.strip() == "reviewgate: error: git is not installed or not on PATH"
+
+
+def test_unknown_revision(repo: Repo) -> None:
+    repo.commit("a")
+    result = reviewgate(repo.path, "check", "no-such-branch")
+    assert result.returncode == 2
+    assert "unknown revision 'no-such-branch'" in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_shallow_clone_names_the_fix(repo: Repo, tmp_path: Path) -> None:
+    for name in "abc":
+        repo.commit(name, {name: name})
+    clone = tmp_path / "clone"
+    git(tmp_path, "clone", "-q", "--depth=1", f"file://{repo.path}", str(clone))
+    result = reviewgate(clone, "check", "HEAD")
+    assert result.returncode == 2
+    assert "shallow clone" in result.stderr
+    assert "git fetch --unshallow" in result.stderr
+
+
+def test_max_count_and_all(repo: Repo) -> None:
+    repo.commit("a")
+    repo.commit("b")
+    result = reviewgate(repo.path, "check", "HEAD", "--max-count", "1", "--format", "json")
+    assert [c["subject"] for c in json.loads(result.stdout)["commits"]] == ["b"]
+    result = reviewgate(repo.path, "check", "--all", "--format", "json")
+    assert len(json.loads(result.stdout)["commits"]) == 2
+
+
+def test_explain_prints_rule_documentation(tmp_path: Path) -> None:
+    result = reviewgate(tmp_path, "explain", "RG101")
+    assert result.returncode == 0
+    assert "undeclared-assistance" in result.stdout
+    assert "Example" in result.stdout
+    unknown = reviewgate(tmp_path, "explain", "RG109")
+    assert unknown.returncode == 2

@@ -1,0 +1,63 @@
+"""The console entry point: plain hook calls skip click; everything else uses it."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from reviewgate.entry import parse_hook_args
+
+
+@pytest.mark.parametrize(
+    "args, expected",
+    [
+        (["hook", "commit-msg", "F"], ("commit-msg", ["F"], None)),
+        (["hook", "commit-msg", "F", "--config", "p.yaml"], ("commit-msg", ["F"], "p.yaml")),
+        (["hook", "commit-msg", "--config=p.yaml", "F"], ("commit-msg", ["F"], "p.yaml")),
+        (
+            ["hook", "prepare-commit-msg", "F", "message"],
+            ("prepare-commit-msg", ["F", "message"], None),
+        ),
+        (
+            ["hook", "prepare-commit-msg", "F", "commit", "abc"],
+            ("prepare-commit-msg", ["F", "commit", "abc"], None),
+        ),
+        (["hook", "commit-msg", "F", "--help"], None),
+        (["hook", "commit-msg"], None),
+        (["hook", "commit-msg", "F", "G"], None),
+        (["hook", "pre-push", "origin", "url"], None),
+        (["check", "HEAD"], None),
+    ],
+)
+def test_parse_hook_args(args, expected) -> None:
+    assert parse_hook_args(args) == expected
+
+
+def test_hook_path_does_not_import_click_gitpython_or_yaml(tmp_path: Path) -> None:
+    subprocess.run(["git", "init", "-q", str(tmp_path)], check=True)
+    message = tmp_path / "msg"
+    message.write_text("feat: x\n\nAssisted-by: Claude:claude-opus-4\n")
+    probe = (
+        "import sys, runpy; sys.argv = ['reviewgate', 'hook', 'commit-msg', 'msg']\n"
+        "try:\n    runpy.run_module('reviewgate', run_name='__main__')\n"
+        "except SystemExit as e:\n    code = e.code\n"
+        "print(code, sorted(m for m in ('click', 'git', 'yaml') if m in sys.modules))\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", probe], cwd=tmp_path, capture_output=True, text=True, check=True
+    )
+    assert result.stdout.strip() == "0 []", result.stdout + result.stderr
+
+
+def test_help_still_goes_through_click(tmp_path: Path) -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "reviewgate", "hook", "commit-msg", "--help"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 0
+    assert "Usage: reviewgate hook commit-msg" in result.stdout
