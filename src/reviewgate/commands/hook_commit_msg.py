@@ -1,0 +1,164 @@
+"""`reviewgate hook commit-msg FILE`: judge the message of the commit being made.
+
+git hands the hook the message *before* its own cleanup, so the text is cleaned
+here exactly as git will clean it (comment character, scissors, commit.cleanup),
+and its trailers are read as `git interpret-trailers` reads a message file.
+A rejected message is not lost: git leaves it in the file the hook was given.
+"""
+
+from __future__ import annotations
+
+import os
+import shlex
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from reviewgate import hookenv
+from reviewgate.commit import Commit, Person
+from reviewgate.findings import Finding, Severity
+
+
+@dataclass(frozen=True)
+class PreparedMessage:
+    """The message as git will commit it, and what it was cleaned with."""
+
+    message: str
+    comment: str
+    mode: str
+    cut: bool  # the text below a scissors line was dropped
+
+
+def prepare_message(
+    raw: str, settings: hookenv.GitSettings, environ: Mapping[str, str]
+) -> PreparedMessage:
+    """Clean `raw` as `git commit` will. Pure apart from reading `environ`."""
+    from reviewgate.message import cleanup_message, infer_auto_comment_char
+
+    comment = settings.comment
+    if comment == "auto":
+        comment = infer_auto_comment_char(raw)
+    mode = hookenv.cleanup_mode(settings, environ)
+    text = raw
+    cut = False
+    at = hookenv.scissors_offset(text, comment)
+    if at is not None:
+        # git truncates at the scissors line for commit.cleanup=scissors and for
+        # `commit -v` (or commit.verbose) in every mode. The hook cannot see -v;
+        # a scissors line in a message that went through the editor was put there
+        # by -v, so it counts as the cut.
+        if mode == "scissors" or settings.verbose or hookenv.editor_used(environ):
+            text, cut = text[:at], True
+        elif mode == "strip":
+            # Without -v git strips the scissors line as the comment it is and keeps
+            # what follows; cleanup_message's strip would cut there instead.
+            text = _drop_lines_starting(text, f"{comment} {hookenv.CUT_LINE}")
+    return PreparedMessage(cleanup_message(text, mode=mode, comment=comment), comment, mode, cut)
+
+
+def _drop_lines_starting(text: str, prefix: str) -> str:
+    # Lines as git sees them: split at LF only. A dropped last line takes no
+    # newline with it that strip mode would not add back anyway.
+    return "\n".join(line for line in text.split("\n") if not line.startswith(prefix))
+
+
+def build_commit(
+    message: str,
+    settings: hookenv.GitSettings,
+    parents: tuple[str, ...],
+    environ: Mapping[str, str],
+    comment: str,
+) -> Commit:
+    from reviewgate.message import parse_trailers
+
+    trailers = parse_trailers(
+        message, divider=True, separators=settings.separators, comment=comment
+    )
+    author = settings.author or _person_from_env(environ, "AUTHOR")
+    committer = settings.committer or _person_from_env(environ, "COMMITTER")
+    encoding = settings.commit_encoding
+    if encoding and encoding.replace("-", "").lower() == "utf8":
+        encoding = None
+    return Commit(
+        sha="",
+        parents=parents,
+        author=author,
+        committer=committer,
+        message=message,
+        trailers=tuple(trailers),
+        encoding=encoding,
+        changes=None,
+        pending=True,
+    )
+
+
+def _person_from_env(environ: Mapping[str, str], role: str) -> Person:
+    return Person(environ.get(f"GIT_{role}_NAME", ""), environ.get(f"GIT_{role}_EMAIL", ""))
+
+
+def commit_msg_hook(
+    message_file: str,
+    *,
+    config: str | None = None,
+    environ: Mapping[str, str] | None = None,
+) -> tuple[int, str]:
+    """Check the message in `message_file`; (exit status, text for stderr)."""
+    from reviewgate.policy import find_policy_file, load_policy
+
+    env = os.environ if environ is None else environ
+    data = hookenv.read_message_file(message_file)
+    cwd = Path.cwd()
+    paths = hookenv.locate_repo(message_file, env, cwd)
+    settings = hookenv.read_settings(cwd)
+    policy = load_policy(find_policy_file(paths.root or cwd, config))
+    raw = hookenv.decode_message(data, settings.commit_encoding)
+    prepared = prepare_message(raw, settings, env)
+    parents = hookenv.merge_parents(paths.git_dir, cwd)
+    commit = build_commit(prepared.message, settings, parents, env, prepared.comment)
+
+    from reviewgate.rules import run_rules
+
+    findings = run_rules([commit], policy)
+    if not findings:
+        return 0, ""
+    errors = sum(f.severity is Severity.ERROR for f in findings)
+    return (1 if errors else 0), render(
+        findings, commit, message_file, policy.source, errors, cut=prepared.cut
+    )
+
+
+def render(
+    findings: list[Finding],
+    commit: Commit,
+    message_file: str,
+    source: str,
+    errors: int,
+    *,
+    cut: bool = False,
+) -> str:
+    from reviewgate.report.text import format_finding
+
+    warnings = sum(f.severity is Severity.WARNING for f in findings)
+    notices = len(findings) - errors - warnings
+    lines = [f"reviewgate: {commit.subject or '(empty subject)'}"]
+    lines.extend(format_finding(f, commit.short_sha) for f in findings)
+    counts = f"{_plural(errors, 'error')}, {_plural(warnings, 'warning')}"
+    if notices:
+        counts += f", {_plural(notices, 'notice')}"
+    if not errors:
+        lines.append(f"reviewgate: {counts} (policy: {source}); the commit goes ahead")
+        return "\n".join(lines) + "\n"
+    kept = os.path.abspath(message_file)
+    # The kept file still holds `commit -v`'s diff under the scissors line; -v again
+    # makes git cut there on the retry.
+    retry = " -v" if cut else ""
+    lines += [
+        f"reviewgate: commit rejected: {counts} (policy: {source})",
+        f"reviewgate: your message is kept in {kept}",
+        f"reviewgate: fix it and commit again with: git commit{retry} -e -F {shlex.quote(kept)}",
+    ]
+    return "\n".join(lines) + "\n"
+
+
+def _plural(count: int, noun: str) -> str:
+    return f"{count} {noun}{'' if count == 1 else 's'}"
