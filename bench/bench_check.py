@@ -1,0 +1,123 @@
+#!/usr/bin/env python3
+"""Time `reviewgate check` on a long history against the `git log` it streams.
+
+    python bench/bench_check.py [--commits 20000] [--runs N] [--repo PATH]
+
+Target: `reviewgate check` costs at most 2.0x the bare `git log --name-status` that
+reads the same range (reviewgate = one git process + parsing + rules + report).
+The script always exits 0 when the commands run; it prints PASS or MISS for the
+target (benchmarks print, tests judge).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import tempfile
+from pathlib import Path
+
+import make_repo
+from _timing import (
+    PROJECT_ROOT,
+    BenchError,
+    Command,
+    find_hyperfine,
+    format_table,
+    preflight,
+    ratio_line,
+    reviewgate_argv,
+    reviewgate_env,
+    time_commands,
+)
+
+TARGET = 2.0
+
+
+def git_log_args(*, with_paths: bool) -> tuple[str, ...]:
+    """The `git log` arguments reviewgate itself uses, so the baseline is the very
+    process reviewgate streams from."""
+    try:
+        from reviewgate import git as rg_git
+    except ImportError:
+        sys.path.insert(0, str(PROJECT_ROOT / "src"))
+        from reviewgate import git as rg_git
+    try:
+        spec = rg_git.RangeSpec(("HEAD",))
+        return ("git", "log", *rg_git.log_args(spec, with_paths=with_paths))
+    except (AttributeError, TypeError):
+        # Fallback if log_args changes shape: the flags the design names.
+        paths = ("--name-status", "-M", "--diff-merges=first-parent") if with_paths else ()
+        return ("git", "log", "-z", f"--format={rg_git.LOG_FORMAT}", *paths, "HEAD")
+
+
+def default_repo(commits: int, seed: int) -> Path:
+    return Path(tempfile.gettempdir()) / "reviewgate-bench" / f"repo-{commits}-seed{seed}"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--commits", type=int, default=20_000)
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--repo", type=Path, help="where to build or reuse the repository")
+    parser.add_argument("--reviewgate", help="command to run reviewgate (default: installed)")
+    parser.add_argument("--no-hyperfine", action="store_true", help="use the built-in loop")
+    args = parser.parse_args(argv)
+
+    repo_path = args.repo or default_repo(args.commits, args.seed)
+    built = make_repo.build_repo(repo_path, args.commits, args.seed)
+    how = "reused" if built.reused else f"built in {built.seconds:.1f} s"
+    print(f"repository: {built.path} ({built.commits} commits, seed {args.seed}, {how})")
+
+    rg = reviewgate_argv(args.reviewgate)
+    findings = frozenset({0, 1})  # 1 = findings, which is a result, not a failure
+    commands = [
+        Command("git log --name-status", git_log_args(with_paths=True)),
+        Command("git log (no paths)", git_log_args(with_paths=False)),
+        Command("reviewgate check --format json", (*rg, "check", "HEAD", "--format", "json"),
+                findings),
+        Command("reviewgate check --format text", (*rg, "check", "HEAD", "--format", "text"),
+                findings),
+    ]
+    env = reviewgate_env(rg)
+    for command in commands:
+        print(f"  {command.label}: {command.shell()}")
+    try:
+        # The untimed first run of each command checks it works and warms the caches.
+        outputs = [preflight(command, built.path, env) for command in commands]
+        checked = _count_commits(json.loads(outputs[2]))
+        if checked is not None and checked != built.commits:
+            # Timing a check that skipped commits would flatter it.
+            raise BenchError(f"reviewgate checked {checked} commits, expected {built.commits}")
+        timings = time_commands(commands, runs=args.runs, cwd=built.path, env=env, warmup=0,
+                                use_hyperfine=not args.no_hyperfine, verify=False)
+    except BenchError as error:
+        print(f"bench_check: {error}", file=sys.stderr)
+        return 2
+    tool = timings[0].tool
+    if tool != "hyperfine" and find_hyperfine() is None and not args.no_hyperfine:
+        tool += " (hyperfine not on PATH)"
+    print(f"\nmedian of {args.runs} runs, timed with {tool}\n")
+    rows = [
+        (t.label, f"{t.median:.3f}", f"{built.commits / t.median:,.0f}") for t in timings
+    ]
+    print(format_table(("command", "median s", "commits/s"), rows))
+    print()
+    baseline = timings[0].median
+    for timing in timings[2:]:
+        name = f"{timing.label.removeprefix('reviewgate ')} / git log --name-status"
+        print(ratio_line(name, timing.median / baseline, TARGET))
+    return 0
+
+
+def _count_commits(report: object) -> int | None:
+    """How many commits the JSON report (schema 1) says it checked."""
+    summary = report.get("summary") if isinstance(report, dict) else None
+    if isinstance(summary, dict) and isinstance(summary.get("commits"), int):
+        return summary["commits"]
+    return None
+
+
+if __name__ == "__main__":
+    sys.exit(main())
