@@ -10,6 +10,7 @@ alphanumeric. A NUL character ends a message for git; callers never pass one.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 __all__ = [
@@ -214,18 +215,21 @@ def _find_separator(text: str, pos: int, separators: str) -> int:
     return -1
 
 
+_DIVIDER = re.compile(r"^---[ \t\n\r]", re.MULTILINE)
+_FOLD = re.compile(r"\n[ \t\n\r]*")
+
+
 def _end_of_log_message(text: str, divider: bool, comment: str) -> int:
     end = len(text)
     if divider:
-        pos = 0
-        while pos < len(text):
-            if text.startswith("---", pos) and pos + 3 < len(text) and text[pos + 3] in _SPACE:
-                end = pos
-                break
-            pos = _next_line(text, pos)
+        found = _DIVIDER.search(text)
+        if found:
+            end = found.start()
     # Trailing comment and empty lines, an old "Conflicts:" block and anything
     # from the scissors line on are not part of the message.
     cutoff = _scissors_offset(text, end, comment)
+    if "Conflicts:\n" not in text:
+        return _end_of_trailing_comments(text, cutoff, comment)
     boc = 0  # git's quirk: a run starting at offset 0 counts as "no run"
     in_conflicts = False
     bol = 0
@@ -244,6 +248,27 @@ def _end_of_log_message(text: str, divider: bool, comment: str) -> int:
             in_conflicts = False
         bol = next_bol
     return boc if boc else cutoff
+
+
+def _end_of_trailing_comments(text: str, cutoff: int, comment: str) -> int:
+    """Where the final run of comment and empty lines before `cutoff` starts; the
+    same as the forward scan above when no "Conflicts:" block can occur, but it
+    looks at the last lines only, so a long message costs no more than a short one."""
+    if cutoff == 0:
+        return 0
+    start = cutoff
+    bol = text.rfind("\n", 0, cutoff - 1) + 1 if text[cutoff - 1] == "\n" else (
+        text.rfind("\n", 0, cutoff) + 1
+    )
+    while True:
+        if not (text.startswith(comment, bol, cutoff) or text[bol] == "\n"):
+            return start
+        if bol == 0:
+            # git's quirk (`if (!boc) boc = bol;`): a run that starts at offset 0
+            # only counts from its second line.
+            return start
+        start = bol
+        bol = text.rfind("\n", 0, bol - 1) + 1
 
 
 def _trailer_block_start(text: str, end: int, separators: str, comment: str) -> int:
@@ -334,18 +359,10 @@ def _log_message_offset(message: str) -> int:
 
 
 def _unfold(value: str) -> str:
-    out: list[str] = []
-    i = 0
-    while i < len(value):
-        c = value[i]
-        i += 1
-        if c == "\n":
-            while i < len(value) and value[i] in _SPACE:
-                i += 1
-            out.append(" ")
-        else:
-            out.append(c)
-    return "".join(out).strip(_SPACE)
+    """git's unfold_value: a newline and the whitespace after it become one space."""
+    if "\n" in value:
+        value = _FOLD.sub(" ", value)
+    return value.strip(_SPACE)
 
 
 def _items_to_pairs(
