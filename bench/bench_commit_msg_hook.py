@@ -131,6 +131,37 @@ def _install() -> str | None:
     return None
 
 
+def reviewgate_venv(install: bool) -> tuple[str, ...] | None:
+    """reviewgate installed (not editable, bytecode compiled) into a venv of its own,
+    as gitlint is: both then start the same way, without this machine's site-packages
+    (whose .pth files run on every start). Keyed by a hash of the sources."""
+    import hashlib
+
+    root = Path(__file__).resolve().parent.parent
+    digest = hashlib.sha256()
+    for path in sorted([root / "pyproject.toml", *(root / "src").rglob("*.py")]):
+        digest.update(path.read_bytes())
+    target = _venv_dir().parent / f"reviewgate-{digest.hexdigest()[:12]}"
+    script = target / "bin" / "reviewgate"
+    if _works(script):
+        return (str(script),)
+    if not install:
+        return None
+    print(f"installing reviewgate into {target} (once per source version)", flush=True)
+    shutil.rmtree(target, ignore_errors=True)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    subprocess.run([sys.executable, "-m", "venv", str(target)], check=True)
+    python = str(target / "bin" / "python")
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    installed = subprocess.run([python, "-m", "pip", "install", "-q", "--retries", "2",
+                                "--disable-pip-version-check", str(root)], env=env)
+    if installed.returncode != 0 or not _works(script):
+        shutil.rmtree(target, ignore_errors=True)
+        return None
+    subprocess.run([python, "-m", "compileall", "-q", str(target / "lib")], env=env)
+    return (str(script),)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--runs", type=int, default=20)
@@ -139,10 +170,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-install", action="store_true",
                         help="never install gitlint; time reviewgate alone if it is absent")
     parser.add_argument("--no-hyperfine", action="store_true", help="use the built-in loop")
+    parser.add_argument("--no-venv", action="store_true",
+                        help="time the reviewgate installed here instead of a venv of its own")
     args = parser.parse_args(argv)
 
     gitlint, source = find_gitlint(args.gitlint, install=not args.no_install)
     rg = reviewgate_argv(args.reviewgate)
+    if not args.reviewgate and not args.no_venv:
+        rg = reviewgate_venv(install=not args.no_install) or rg
     with tempfile.TemporaryDirectory(prefix="rg-bench-hook-") as tmp:
         repo = make_scratch_repo(Path(tmp))
         message = str(repo / ".git" / "COMMIT_EDITMSG")

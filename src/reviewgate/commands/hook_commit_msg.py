@@ -9,7 +9,6 @@ A rejected message is not lost: git leaves it in the file the hook was given.
 from __future__ import annotations
 
 import os
-import shlex
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -155,10 +154,16 @@ def render(
     lines += [
         f"reviewgate: commit rejected: {counts} (policy: {source})",
         f"reviewgate: your message is kept in {kept}",
-        f"reviewgate: fix it and commit again with: git commit{retry} -e -F {shlex.quote(kept)}",
+        f"reviewgate: fix it and commit again with: git commit{retry} -e -F {_quote(kept)}",
     ]
     return "\n".join(lines) + "\n"
 
 
 def _plural(count: int, noun: str) -> str:
     return f"{count} {noun}{'' if count == 1 else 's'}"
+
+
+def _quote(path: str) -> str:
+    import shlex  # only when a commit is rejected
+
+    return shlex.quote(path)
