@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -61,3 +62,17 @@ def test_help_still_goes_through_click(tmp_path: Path) -> None:
     )
     assert result.returncode == 0
     assert "Usage: reviewgate hook commit-msg" in result.stdout
+
+
+def test_hook_without_git_on_path_is_a_clean_error(tmp_path: Path) -> None:
+    message = tmp_path / "msg"
+    message.write_text("feat: x\n")
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    (bin_dir / "python").symlink_to(sys.executable)
+    result = subprocess.run(
+        [str(bin_dir / "python"), "-m", "reviewgate", "hook", "commit-msg", str(message)],
+        cwd=tmp_path, capture_output=True, text=True, env={**os.environ, "PATH": str(bin_dir)},
+    )
+    assert result.returncode == 2
+    assert result.stderr == "reviewgate: error: git is not installed or not on PATH\n"

@@ -19,14 +19,15 @@ from __future__ import annotations
 
 import codecs
 import os
-import subprocess
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
-from pathlib import Path
 
 from reviewgate.commit import Person
 from reviewgate.errors import GitError, ReviewgateError
+
+TYPE_CHECKING = False  # see findings.py: typing is not imported at run time
+if TYPE_CHECKING:
+    from typing import Any
 
 CLEANUP_MODES = ("strip", "whitespace", "verbatim", "scissors")
 # The scissors line of `git commit -v` and commit.cleanup=scissors (wt-status.c).
@@ -62,24 +63,58 @@ class GitSettings:
 
 @dataclass(frozen=True)
 class RepoPaths:
-    root: Path | None  # working tree top; None outside a repository
-    git_dir: Path | None
+    # Plain strings, not pathlib: the hook's start-up pays for every import.
+    root: str | None  # working tree top; None outside a repository
+    git_dir: str | None
 
 
 def run_git(args: list[str], cwd: str | os.PathLike[str] | None = None) -> str:
     """stdout of one git process, decoded leniently; GitError when git is missing."""
+    argv = ["git", *(["-C", os.fspath(cwd)] if cwd is not None else []), *args]
+    spawn = getattr(os, "posix_spawnp", None)
+    code, out, err = _spawn(argv, spawn) if spawn else _subprocess(argv)
+    if code != 0:
+        first = err.decode("utf-8", "replace").strip().splitlines()
+        raise GitError(first[0] if first else f"git {args[0]} failed ({code})")
+    return out.decode("utf-8", "surrogateescape")
+
+
+def _spawn(argv: list[str], spawn: Any) -> tuple[int, bytes, bytes]:
+    # posix_spawn instead of subprocess: importing subprocess (selectors, signal,
+    # threading) is a visible share of the commit-msg hook's start-up time.
+    out_read, out_write = os.pipe()
+    err_read, err_write = os.pipe()
+    actions = [
+        (os.POSIX_SPAWN_DUP2, out_write, 1),
+        (os.POSIX_SPAWN_DUP2, err_write, 2),
+        (os.POSIX_SPAWN_CLOSE, out_read),
+        (os.POSIX_SPAWN_CLOSE, err_read),
+    ]
     try:
-        done = subprocess.run(
-            ["git", *args], cwd=cwd, capture_output=True, check=False, timeout=60
-        )
+        pid = spawn(argv[0], argv, os.environ, file_actions=actions)
+    except FileNotFoundError:
+        raise GitError("git is not installed or not on PATH") from None
+    finally:
+        os.close(out_write)
+        os.close(err_write)
+    # git's stderr here is at most a line or two, far below a pipe's buffer, so
+    # reading stdout to its end first cannot deadlock.
+    with os.fdopen(out_read, "rb") as out, os.fdopen(err_read, "rb") as err:
+        stdout, stderr = out.read(), err.read()
+    _, status = os.waitpid(pid, 0)
+    return os.waitstatus_to_exitcode(status), stdout, stderr
+
+
+def _subprocess(argv: list[str]) -> tuple[int, bytes, bytes]:
+    import subprocess  # where os.posix_spawnp is missing (Windows)
+
+    try:
+        done = subprocess.run(argv, capture_output=True, check=False, timeout=60)
     except FileNotFoundError:
         raise GitError("git is not installed or not on PATH") from None
     except subprocess.TimeoutExpired:
-        raise GitError(f"git {args[0]} did not answer within 60 s") from None
-    if done.returncode != 0:
-        first = done.stderr.decode("utf-8", "replace").strip().splitlines()
-        raise GitError(first[0] if first else f"git {args[0]} failed ({done.returncode})")
-    return done.stdout.decode("utf-8", "surrogateescape")
+        raise GitError(f"{argv[0]} {argv[1]} did not answer within 60 s") from None
+    return done.returncode, done.stdout, done.stderr
 
 
 def read_settings(cwd: str | os.PathLike[str] | None = None) -> GitSettings:
@@ -143,13 +178,16 @@ def _iso_date(parts: list[str]) -> str:
     if len(parts) != 2:
         return ""
     seconds, offset = parts
+    # time, not datetime: datetime's import costs the hook more than this code.
+    import time
+
     try:
         sign = -1 if offset.startswith("-") else 1
         hours, minutes = int(offset[1:3]), int(offset[3:5])
-        tz = timezone(sign * timedelta(hours=hours, minutes=minutes))
-        return datetime.fromtimestamp(int(seconds), tz).isoformat()
+        local = time.gmtime(int(seconds) + sign * (hours * 3600 + minutes * 60))
     except (ValueError, OverflowError, OSError):
         return ""
+    return time.strftime("%Y-%m-%dT%H:%M:%S", local) + f"{offset[0]}{offset[1:3]}:{offset[3:5]}"
 
 
 def editor_used(environ: Mapping[str, str]) -> bool:
@@ -206,7 +244,8 @@ def encode_message(text: str, encoding: str | None) -> bytes:
 
 def read_message_file(path: str | os.PathLike[str]) -> bytes:
     try:
-        return Path(path).read_bytes()
+        with open(path, "rb") as handle:
+            return handle.read()
     except FileNotFoundError:
         raise ReviewgateError(f"commit message file {os.fspath(path)!r} does not exist") from None
     except IsADirectoryError:
@@ -216,34 +255,40 @@ def read_message_file(path: str | os.PathLike[str]) -> bytes:
 
 
 def locate_repo(
-    message_file: str | os.PathLike[str], environ: Mapping[str, str], cwd: Path | None = None
+    message_file: str | os.PathLike[str],
+    environ: Mapping[str, str],
+    cwd: str | os.PathLike[str] | None = None,
 ) -> RepoPaths:
     """The working tree and git directory of the commit being made.
 
     Run by git (GIT_PREFIX is exported), the hook's directory is the top of the
     working tree and the message file lies in the git directory, so no process is
     needed. Otherwise (run by hand, from anywhere) one `git rev-parse` tells."""
-    here = cwd or Path.cwd()
-    parent = (here / message_file).parent
-    if "GIT_PREFIX" in environ and (parent / "HEAD").is_file():
+    here = os.fspath(cwd) if cwd is not None else os.getcwd()
+    parent = os.path.dirname(os.path.join(here, os.fspath(message_file)))
+    if "GIT_PREFIX" in environ and os.path.isfile(os.path.join(parent, "HEAD")):
         return RepoPaths(here, parent)
     try:
         out = run_git(["rev-parse", "--absolute-git-dir", "--show-toplevel"], here)
     except GitError:
         return RepoPaths(None, None)
     lines = out.splitlines()
-    git_dir = Path(lines[0]) if lines else None
-    root = Path(lines[1]) if len(lines) > 1 else None
+    git_dir = lines[0] if lines else None
+    root = lines[1] if len(lines) > 1 else None
     return RepoPaths(root, git_dir)
 
 
-def merge_parents(git_dir: Path | None, cwd: Path | None = None) -> tuple[str, ...]:
+def merge_parents(
+    git_dir: str | os.PathLike[str] | None, cwd: str | os.PathLike[str] | None = None
+) -> tuple[str, ...]:
     """HEAD and the MERGE_HEAD commits when a merge is being concluded, else ().
     HEAD is resolved only then, so an ordinary commit costs no extra process."""
     if git_dir is None:
         return ()
     try:
-        heads = (git_dir / "MERGE_HEAD").read_text(encoding="ascii", errors="replace").split()
+        merge_head = os.path.join(git_dir, "MERGE_HEAD")
+        with open(merge_head, encoding="ascii", errors="replace") as handle:
+            heads = handle.read().split()
     except OSError:
         return ()
     if not heads:

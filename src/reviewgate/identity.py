@@ -20,8 +20,10 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import TYPE_CHECKING, Union
 
+# `typing` costs the commit-msg hook measurable start-up time; type checkers
+# treat any name TYPE_CHECKING as true.
+TYPE_CHECKING = False
 if TYPE_CHECKING:
     from reviewgate.commit import Commit
     from reviewgate.policy import ToolIdentity
@@ -134,7 +136,10 @@ REGISTRY: tuple[Tool, ...] = (
     ),
 )
 
-ToolLike = Union["Tool", "ToolIdentity"]
+if TYPE_CHECKING:
+    from typing import TypeAlias
+
+    ToolLike: TypeAlias = "Tool | ToolIdentity"
 
 
 @dataclass(frozen=True)

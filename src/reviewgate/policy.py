@@ -18,10 +18,15 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass, field, fields, is_dataclass
-from pathlib import Path
-from typing import Any
 
 from reviewgate.errors import PolicyError
+
+# `typing` costs the commit-msg hook measurable start-up time; type checkers
+# treat any name TYPE_CHECKING as true.
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from pathlib import Path
+    from typing import Any
 
 DEFAULT_TEST_GLOBS: tuple[str, ...] = (
     "tests/**",
@@ -170,7 +175,7 @@ def load_policy(
         if path is None:
             return default_policy()
         source = source or os.fspath(path)
-        text = _read_policy_text(Path(path), source)
+        text = _read_policy_text(_as_path(os.fspath(path)), source)
     elif source is None:
         source = os.fspath(path) if path is not None else "<string>"
     from reviewgate.policy_loader import policy_from_text
@@ -194,7 +199,13 @@ def _read_policy_text(path: Path, source: str) -> str:
         raise PolicyError(f"{source}:{line}: the policy file is not valid UTF-8") from None
 
 
-def find_policy_file(repo_root: Path, explicit: str | None) -> Path | None:
+def _as_path(path: str) -> Path:
+    from pathlib import Path
+
+    return Path(path)
+
+
+def find_policy_file(repo_root: str | os.PathLike[str], explicit: str | None) -> Path | None:
     """The policy file to use: `--config FILE` (explicit), else $REVIEWGATE_CONFIG,
     else `<repo_root>/.reviewgate.yaml` when it exists, else None (built-in defaults).
 
@@ -203,19 +214,20 @@ def find_policy_file(repo_root: Path, explicit: str | None) -> Path | None:
     if not given:
         given, origin = os.environ.get(CONFIG_ENV_VAR) or None, CONFIG_ENV_VAR
     if given:
-        chosen = Path(given)
-        if not chosen.is_file():
-            problem = "is not a file" if chosen.exists() else "does not exist"
+        if not os.path.isfile(given):
+            problem = "is not a file" if os.path.exists(given) else "does not exist"
             raise PolicyError(f"policy file {given!r} (from {origin}) {problem}")
-        return chosen
-    default = Path(repo_root) / POLICY_FILE_NAME
-    if default.is_file():
-        return default
-    if default.exists():
+        return _as_path(given)
+    # os.path, not pathlib, while no file is found: the commit-msg hook of a
+    # repository without a policy then never pays for importing pathlib.
+    default = os.path.join(repo_root, POLICY_FILE_NAME)
+    if os.path.isfile(default):
+        return _as_path(default)
+    if os.path.exists(default):
         raise PolicyError(f"{default}: is not a file, so it cannot be the policy")
     # A misspelt extension would otherwise leave the repository silently on defaults.
-    near_miss = Path(repo_root) / ".reviewgate.yml"
-    if near_miss.exists():
+    near_miss = os.path.join(repo_root, ".reviewgate.yml")
+    if os.path.exists(near_miss):
         raise PolicyError(
             f"{near_miss}: reviewgate reads {POLICY_FILE_NAME}, not .reviewgate.yml; rename it"
         )

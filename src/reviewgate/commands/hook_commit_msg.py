@@ -11,7 +11,6 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass
-from pathlib import Path
 
 from reviewgate import hookenv
 from reviewgate.commit import Commit, Person
@@ -106,7 +105,7 @@ def commit_msg_hook(
 
     env = os.environ if environ is None else environ
     data = hookenv.read_message_file(message_file)
-    cwd = Path.cwd()
+    cwd = os.getcwd()
     paths = hookenv.locate_repo(message_file, env, cwd)
     settings = hookenv.read_settings(cwd)
     policy = load_policy(find_policy_file(paths.root or cwd, config))

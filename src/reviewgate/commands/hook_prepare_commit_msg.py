@@ -28,7 +28,6 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from reviewgate import hookenv
@@ -60,7 +59,7 @@ def prepare_commit_msg_hook(
     from reviewgate.agents import disclosure_trailer
     from reviewgate.policy import find_policy_file, load_policy
 
-    cwd = Path.cwd()
+    cwd = os.getcwd()
     paths = hookenv.locate_repo(message_file, env, cwd)
     policy = load_policy(find_policy_file(paths.root or cwd, config))
     require = policy.assistance.require
@@ -81,7 +80,8 @@ def prepare_commit_msg_hook(
     updated = add_disclosure(data, key, value, agent, settings, env)
     if updated is None:
         return 0, ""
-    Path(message_file).write_bytes(updated)
+    with open(message_file, "wb") as handle:
+        handle.write(updated)
     return 0, ""
 
 

@@ -7,11 +7,13 @@ Add a concern by importing its check and appending it to CHECKS.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
-from typing import TYPE_CHECKING
 
 from reviewgate.message import is_fixup_subject
 from reviewgate.rules.assistance import check_assistance
 
+# `typing` costs the commit-msg hook measurable start-up time; type checkers
+# treat any name TYPE_CHECKING as true.
+TYPE_CHECKING = False
 if TYPE_CHECKING:
     from reviewgate.commit import Commit
     from reviewgate.findings import Finding
