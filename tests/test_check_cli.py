@@ -63,7 +63,7 @@ def test_undeclared_tool_is_reported_grouped_by_commit(repo: Repo) -> None:
     assert lines[header + 1].startswith(f"  {bad[:10]} RG101 ")
     assert lines[header + 2].strip().startswith("hint: ")
     assert lines[-1].startswith("reviewgate: 2 commits checked")
-    assert "1 errors" in lines[-1]
+    assert "1 error, 0 warnings, 0 notices in 1 commit" in lines[-1]
     assert snapshot(repo) == before
 
 
@@ -93,7 +93,20 @@ def test_output_file(repo: Repo, tmp_path: Path) -> None:
     result = reviewgate(repo.path, "check", "HEAD", "--format", "json", "--output", str(out))
     assert result.returncode == 0
     assert result.stdout == ""
+    assert result.stderr.startswith("reviewgate: 1 commit checked in HEAD")
     assert json.loads(out.read_text())["summary"]["commits"] == 1
+
+
+def test_output_file_that_cannot_be_written_is_exit_two(repo: Repo, tmp_path: Path) -> None:
+    # It used to end in a traceback and exit 1, which CI reads as "findings".
+    repo.commit("a")
+    target = tmp_path / "no-such-dir" / "report.json"
+    result = reviewgate(repo.path, "check", "HEAD", "--output", str(target))
+    assert result.returncode == 2
+    assert result.stderr == (
+        f"reviewgate: error: cannot write the report to {str(target)!r}: "
+        "No such file or directory\n"
+    )
 
 
 def test_empty_range_says_no_commits(repo: Repo) -> None:
@@ -155,6 +168,9 @@ def test_config_option_and_environment_select_the_policy(repo: Repo, tmp_path: P
     assert reviewgate(repo.path, "check", "HEAD", "--config", str(lenient)).returncode == 0
     env = {"REVIEWGATE_CONFIG": str(lenient)}
     assert reviewgate(repo.path, "check", "HEAD", env=env).returncode == 0
+    wrong = reviewgate(repo.path, "check", "HEAD", env={"REVIEWGATE_CONFIG": "nope.yaml"})
+    assert wrong.returncode == 2
+    assert "(from REVIEWGATE_CONFIG)" in wrong.stderr
     missing = reviewgate(repo.path, "check", "HEAD", "--config", str(tmp_path / "nope.yaml"))
     assert missing.returncode == 2
     assert "nope.yaml" in missing.stderr

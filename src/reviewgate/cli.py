@@ -18,10 +18,11 @@ from reviewgate.errors import ReviewgateError
 
 F = TypeVar("F", bound=Callable[..., Any])
 
+# REVIEWGATE_CONFIG is read by policy.find_policy_file itself, so that an error
+# names the variable rather than --config.
 config_option = click.option(
     "--config",
     "config",
-    envvar="REVIEWGATE_CONFIG",
     metavar="FILE",
     help="Policy file to use instead of .reviewgate.yaml (env: REVIEWGATE_CONFIG).",
 )
@@ -73,13 +74,16 @@ def check(
     With no RANGE: `@{upstream}..HEAD`, or HEAD's commits that no remote-tracking
     branch has.
     """
-    from reviewgate.commands.check import render, run_check
+    from reviewgate.commands.check import render, run_check, write_report
 
     result = run_check(revisions=revisions, max_count=max_count, config=config)
     text = render(result, fmt)
     if output:
-        with open(output, "w", encoding="utf-8") as handle:
-            handle.write(text)
+        write_report(output, text)
+        # The report went to a file; the log still says what was found.
+        from reviewgate.report.text import summary_line
+
+        click.echo(summary_line(result) + f" (report: {output})", err=True)
     else:
         click.echo(text, nl=False)
     sys.exit(result.exit_code)
@@ -126,12 +130,14 @@ def hook_prepare_commit_msg(message_file: str, source: str, sha: str, config: st
 @reports_errors
 def init(force: bool, config: str | None) -> None:
     """Write a commented starter .reviewgate.yaml."""
+    import os
     from pathlib import Path
 
     from reviewgate.commands.init import init as write_policy
     from reviewgate.git import open_repo, repo_root
 
     root = repo_root(open_repo())
+    config = config or os.environ.get("REVIEWGATE_CONFIG") or None
     written = write_policy(root, force=force, path=Path(config).resolve() if config else None)
     click.echo(f"wrote {written}")
 

@@ -78,6 +78,18 @@ def run_check(
     return CheckResult(spec.describe(), policy, commits, findings)
 
 
+def write_report(path: str, text: str) -> None:
+    """Write the report to `path`; a path that cannot be written is a usage error
+    (exit 2), never a traceback nor exit 1, which means findings."""
+    from reviewgate.errors import ReviewgateError
+
+    try:
+        with open(path, "w", encoding="utf-8", errors="surrogateescape") as handle:
+            handle.write(text)
+    except OSError as error:
+        raise ReviewgateError(f"cannot write the report to {path!r}: {error.strerror}") from None
+
+
 def render(result: CheckResult, fmt: str) -> str:
     if fmt == "json":
         from reviewgate.report.json import render_json
