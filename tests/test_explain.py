@@ -92,3 +92,8 @@ def test_explain_all_is_one_line_per_rule() -> None:
     for line in lines:
         rule = RULES[line.split()[0]]
         assert rule.name in line and line.endswith(rule.summary)
+
+
+def test_a_planned_rule_is_not_called_unknown() -> None:
+    with pytest.raises(ReviewgateError, match=r"RG201 \(fix-without-test\) is planned"):
+        explain("rg201")

@@ -94,6 +94,20 @@ def test_an_existing_declaration_of_the_agent_is_not_duplicated(hooked: Repo) ->
     assert head_message(hooked) == message.encode()
 
 
+def test_claude_codes_own_co_author_line_is_declaration_enough(hooked: Repo) -> None:
+    # Co-authored-by naming the tool is an accepted declaration under the default
+    # policy, so the hook adds no second one...
+    message = "feat: x\n\nCo-Authored-By: Claude <noreply@anthropic.com>\n"
+    result = commit(hooked, message, env=AGENT)
+    assert result.returncode == 0, out(result)
+    assert head_message(hooked) == message.encode()
+    # ...unless policy does not accept Co-authored-by as a declaration.
+    write_policy(hooked, "version: 1\nassistance:\n  trailers: [Assisted-by]\n")
+    result = commit(hooked, message, env=AGENT)
+    assert result.returncode == 0, out(result)
+    assert head_message(hooked) == f"{message}{ADDED}\n".encode()
+
+
 def test_trailer_lands_above_the_template_comments(hooked: Repo, tmp_path: Path) -> None:
     hooked.git("config", "core.commentChar", ";")
     typed = editor(tmp_path, "")  # the "person" only saves what git prepared

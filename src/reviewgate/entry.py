@@ -8,7 +8,6 @@ third of the hook's start-up) when their arguments are plain. Anything else,
 
 from __future__ import annotations
 
-import os
 import sys
 from collections.abc import Sequence
 
@@ -40,7 +39,6 @@ def parse_hook_args(args: Sequence[str]) -> tuple[str, list[str], str | None] | 
 def run_hook(hook: str, positionals: list[str], config: str | None) -> int:
     from reviewgate.errors import ReviewgateError
 
-    config = config or os.environ.get("REVIEWGATE_CONFIG") or None
     try:
         if hook == "commit-msg":
             from reviewgate.commands.hook_commit_msg import commit_msg_hook

@@ -12,8 +12,11 @@ STARTER_POLICY = """\
 # Every value below is the built-in default: this file changes nothing until you
 # edit it, and a key you delete falls back to its default. `reviewgate policy`
 # prints the effective policy and where each value came from; `reviewgate explain
-# RG201` explains a rule. In CI the policy is read at the target branch, so a pull
-# request cannot relax the policy that judges it.
+# RG101` explains a rule.
+#
+# This version enforces `assistance` (RG101-RG105) and `commits`. The sections
+# `paths`, `fixes`, `verify` and `signoff` are validated already, but their rules
+# (test-plus-fix pairs RG2xx, human sign-off RG3xx) are planned, not enforced yet.
 
 # The format of this file. Only version 1 exists.
 version: 1
@@ -70,7 +73,7 @@ fixes:
   pairing: either
 
 verify:
-  # The test command for `reviewgate verify`, as a list of arguments (never a shell
+  # (planned) The test command for `reviewgate verify`, as a list of arguments (never a shell
   # string). "{tests}" stands for the test files of the fix. The command proves the
   # test fails without the fix (RG202) and passes with it (RG203). It is only ever
   # taken from the trusted policy.
@@ -79,7 +82,7 @@ verify:
   timeout: 600
 
 signoff:
-  # Which commits need a human reviewer's sign-off (RG301):
+  # (planned) Which commits need a human reviewer's sign-off (RG301):
   #   assisted  the commits that declare or show a tool
   #   all       every commit
   #   none      no commit

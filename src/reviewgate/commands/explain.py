@@ -9,6 +9,21 @@ import reviewgate.rules  # noqa: F401  (registers every rule)
 from reviewgate.errors import ReviewgateError
 from reviewgate.findings import RULES, Rule
 
+# Codes reserved by the design for capabilities still to come: a policy may already
+# set their severity, so explain must not call them unknown.
+PLANNED_RULES = {
+    "RG201": "fix-without-test",
+    "RG202": "test-not-red",
+    "RG203": "fix-not-green",
+    "RG204": "test-weakened",
+    "RG205": "verify-error",
+    "RG301": "missing-signoff",
+    "RG302": "self-signoff",
+    "RG303": "unknown-reviewer",
+    "RG304": "unsigned-signoff",
+    "RG401": "performance-claim-without-evidence",
+}
+
 
 def find_rule(code: str) -> Rule:
     """The rule called `code` ("RG101", "rg101") or by name ("undeclared-assistance")."""
@@ -18,6 +33,11 @@ def find_rule(code: str) -> Rule:
     by_name = {r.name: r for r in RULES.values()}
     if wanted.lower() in by_name:
         return by_name[wanted.lower()]
+    if wanted.upper() in PLANNED_RULES:
+        raise ReviewgateError(
+            f"rule {wanted.upper()} ({PLANNED_RULES[wanted.upper()]}) is planned but not "
+            "implemented in this version; `reviewgate explain` lists the rules that are"
+        )
     nearest = _nearest(wanted, by_name)
     suggestion = f"; did you mean {nearest} ({RULES[nearest].name})?" if nearest else (
         "; `reviewgate explain` lists every rule")

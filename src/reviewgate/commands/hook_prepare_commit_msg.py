@@ -77,7 +77,8 @@ def prepare_commit_msg_hook(
 
     settings = hookenv.read_settings(cwd)
     key, value = disclosure_trailer(agent, policy)
-    updated = add_disclosure(data, key, value, agent, settings, env)
+    accepted = tuple(policy.assistance.trailers)
+    updated = add_disclosure(data, key, value, agent, settings, env, accepted)
     if updated is None:
         return 0, ""
     with open(message_file, "wb") as handle:
@@ -92,6 +93,7 @@ def add_disclosure(
     agent: AgentInfo,
     settings: hookenv.GitSettings,
     environ: Mapping[str, str],
+    accepted: tuple[str, ...] = (),
 ) -> bytes | None:
     """`data` with the trailer `key: value` added, or None when it needs none.
     Pure: bytes in, bytes out."""
@@ -104,7 +106,7 @@ def add_disclosure(
         return None
     comment = prepared.comment
     present = parse_trailers(text, divider=True, separators=settings.separators, comment=comment)
-    if declares(present, key, value, agent):
+    if declares(present, key, value, agent) or co_author_declares(present, agent, accepted):
         return None
     updated = add_trailer(text, key, value, separators=settings.separators, comment=comment)
     if updated == text:
@@ -136,6 +138,25 @@ def declares(present: list[tuple[str, str]], key: str, value: str, agent: AgentI
         agent_part = existing.split(":", 1)[0].strip().lower()
         if agent_part in names:
             return True
+    return False
+
+
+def co_author_declares(
+    present: list[tuple[str, str]], agent: AgentInfo, accepted: tuple[str, ...]
+) -> bool:
+    """Whether an accepted `Co-authored-by` already names the agent's tool, as
+    Claude Code's own `Co-Authored-By: Claude <noreply@anthropic.com>` does: the
+    checker counts that as the declaration, so a second one would be noise."""
+    if agent.tool is None or "co-authored-by" not in {k.lower() for k in accepted}:
+        return False
+    from reviewgate.identity import match_identity, parse_ident
+
+    for existing_key, existing in present:
+        if existing_key.strip().lower() == "co-authored-by":
+            name, email = parse_ident(existing)
+            tool = match_identity(name, email)
+            if tool is not None and tool.key == agent.tool.key:
+                return True
     return False
 
 

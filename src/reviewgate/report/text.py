@@ -42,9 +42,16 @@ def summary_line(result: CheckResult) -> str:
         counts[finding.severity] += 1
     flagged = len({f.sha for f in result.findings})
     checked = len(result.commits)
-    noun = "commit" if checked == 1 else "commits"
-    return (
-        f"reviewgate: {checked} {noun} checked in {result.range} ({result.policy.source}): "
-        f"{counts[Severity.ERROR]} errors, {counts[Severity.WARNING]} warnings, "
-        f"{counts[Severity.NOTICE]} notices in {flagged} commits"
+    found = ", ".join(
+        plural(counts[severity], severity.value)
+        for severity in (Severity.ERROR, Severity.WARNING, Severity.NOTICE)
     )
+    where = f" in {plural(flagged, 'commit')}" if flagged else ""
+    return (
+        f"reviewgate: {plural(checked, 'commit')} checked in {result.range} "
+        f"({result.policy.source}): {found}{where}"
+    )
+
+
+def plural(count: int, noun: str) -> str:
+    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
