@@ -298,3 +298,21 @@ def test_shallow_clone_range_past_boundary_is_an_error(repo: Repo, tmp_path: Pat
     # Within the boundary it works and checks every commit asked for.
     assert [c.subject for c in read(clone, "HEAD", max_count=1)] == ["e"]
     assert [c.subject for c in read(clone, "HEAD~1..HEAD")] == ["e"]
+
+
+def test_trailers_come_from_git_and_fall_back_to_our_parser(repo: Repo) -> None:
+    # git parses the trailers of history itself, joined with RS and US; a message
+    # that holds either character is parsed by message.parse_trailers instead.
+    from reviewgate.message import parse_trailers
+
+    plain = "Subject\n\nBody.\n\nAssisted-by: Claude:opus\n  folded on\nAcked-by: Bo <b@x.org>\n"
+    tricky = "Subject\n\nBody \x1e with \x1f separators.\n\nAssisted-by: X:y\x1fz\nAcked-by: B\n"
+    repo.commit(plain)
+    repo.commit(tricky)
+    [second, first] = read(repo, "HEAD")
+    assert first.trailers == (
+        ("Assisted-by", "Claude:opus folded on"),
+        ("Acked-by", "Bo <b@x.org>"),
+    )
+    assert list(second.trailers) == parse_trailers(tricky, divider=False)
+    assert second.trailers == (("Assisted-by", "X:y\x1fz"), ("Acked-by", "B"))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -73,9 +73,17 @@ def run_check(
             spec = RangeSpec(spec.revisions, max_count)
     if spec is None:
         return CheckResult("HEAD (no commits yet)", policy, (), ())
-    commits = tuple(read_commits(repo, spec))
-    findings = tuple(run_rules(commits, policy))
-    return CheckResult(spec.describe(), policy, commits, findings)
+    # The rules see each commit as it is read, so they run while git is still
+    # walking the history instead of after it.
+    commits: list[Commit] = []
+    findings = run_rules(_collecting(read_commits(repo, spec), commits), policy)
+    return CheckResult(spec.describe(), policy, tuple(commits), tuple(findings))
+
+
+def _collecting(commits: Iterable[Commit], into: list[Commit]) -> Iterator[Commit]:
+    for commit in commits:
+        into.append(commit)
+        yield commit
 
 
 def write_report(path: str, text: str) -> None:
