@@ -56,8 +56,13 @@ class Tool:
         return self.title or self.name
 
     def names(self) -> frozenset[str]:
-        return frozenset({self.name.lower(), self.display.lower(), self.token.lower(),
-                          *self.aliases})
+        return _tool_names(self)
+
+
+@lru_cache(maxsize=256)
+def _tool_names(tool: Tool) -> frozenset[str]:
+    # Asked for every declaration of every commit; a tool's names never change.
+    return frozenset({tool.name.lower(), tool.display.lower(), tool.token.lower(), *tool.aliases})
 
 
 # GitHub's no-reply addresses are "ID+LOGIN@users.noreply.github.com".

@@ -57,12 +57,12 @@ def finding_to_json(finding: Finding) -> dict[str, str]:
 def commit_to_json(commit: Commit, findings: list[Finding]) -> dict[str, Any]:
     return {
         "sha": commit.sha,
-        "parents": list(commit.parents),
+        "parents": commit.parents,  # json writes tuples as arrays
         "author": person_to_json(commit.author),
         "committer": person_to_json(commit.committer),
         "subject": commit.subject,
         "encoding": commit.encoding,
-        "trailers": [[key, value] for key, value in commit.trailers],
+        "trailers": commit.trailers,
         "changes": None
         if commit.changes is None
         else [{"status": c.status, "path": c.path, "old_path": c.old_path} for c in commit.changes],
