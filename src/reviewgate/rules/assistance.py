@@ -481,11 +481,17 @@ def check_assistance(commit: Commit, policy: Policy) -> list[Finding]:
     if mode not in MODES:
         raise PolicyError(
             f"assistance.require: unknown mode {mode!r} (use one of {', '.join(MODES)})")
-    facts = Facts(
-        commit, policy,
-        tuple(find_tool_signatures(commit, policy.assistance.tools)),
-        tuple(find_declarations(commit, policy)),
-    )
+    signatures = tuple(find_tool_signatures(commit, policy.assistance.tools))
+    declarations = tuple(find_declarations(commit, policy))
+    if (
+        not signatures
+        and not declarations
+        and mode != "every-commit"
+        and not any(key.lower() == "signed-off-by" for key, _ in commit.trailers)
+    ):
+        # Most commits of a long range: no tool, no declaration, nothing to judge.
+        return []
+    facts = Facts(commit, policy, signatures, declarations)
     if mode == "forbidden":
         raws = assistance_forbidden(facts)
     else:
