@@ -227,3 +227,12 @@ def test_explain_prints_rule_documentation(tmp_path: Path) -> None:
     assert "Example" in result.stdout
     unknown = reviewgate(tmp_path, "explain", "RG109")
     assert unknown.returncode == 2
+
+
+@pytest.mark.parametrize("fmt, start", [("sarif", "{"), ("github", "::error "), ("junit", "<?xml")])
+def test_every_format_is_wired_to_the_command_line(repo: Repo, fmt: str, start: str) -> None:
+    repo.commit(f"b\n\n{CLAUDE}\n")
+    result = reviewgate(repo.path, "check", "HEAD", "--format", fmt)
+    assert result.returncode == 1, result.stderr
+    assert result.stdout.startswith(start)
+    assert "RG101" in result.stdout

@@ -54,10 +54,11 @@ def main() -> None:
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(["text", "json"]),
+    type=click.Choice(["text", "json", "sarif", "github", "junit"]),
     default="text",
     show_default=True,
-    help="Report format.",
+    help="Report format: text, json (docs/json-report.md), sarif (2.1.0, for code "
+    "scanning), github (workflow-command annotations) or junit (XML, as GitLab renders).",
 )
 @click.option("--output", "-o", type=click.Path(dir_okay=False), help="Write the report here.")
 @config_option

@@ -99,10 +99,23 @@ def write_report(path: str, text: str) -> None:
 
 
 def render(result: CheckResult, fmt: str) -> str:
+    """The report in `fmt`; each renderer is imported only when it is asked for."""
     if fmt == "json":
         from reviewgate.report.json import render_json
 
         return render_json(result)
+    if fmt == "sarif":
+        from reviewgate.report.sarif import render_sarif
+
+        return render_sarif(result)
+    if fmt == "github":
+        from reviewgate.report.github import render_github
+
+        return render_github(result)
+    if fmt == "junit":
+        from reviewgate.report.junit import render_junit
+
+        return render_junit(result)
     from reviewgate.report.text import render_text
 
     return render_text(result)
