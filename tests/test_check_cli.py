@@ -236,3 +236,53 @@ def test_every_format_is_wired_to_the_command_line(repo: Repo, fmt: str, start: 
     assert result.returncode == 1, result.stderr
     assert result.stdout.startswith(start)
     assert "RG101" in result.stdout
+
+
+def github_pull_request(repo: Repo, tmp_path: Path, base: str, head: str) -> dict[str, str]:
+    """The environment GitHub Actions gives a pull_request job, with an event file of
+    the webhook's shape (the fields reviewgate reads, and some it does not)."""
+    event = {
+        "action": "synchronize",
+        "number": 7,
+        "pull_request": {
+            "number": 7,
+            "base": {"ref": "main", "sha": base, "repo": {"full_name": "acme/app"}},
+            "head": {"ref": "feature", "sha": head, "repo": {"full_name": "acme/app"}},
+        },
+        "repository": {"full_name": "acme/app", "default_branch": "main"},
+    }
+    path = tmp_path / "event.json"
+    path.write_text(json.dumps(event))
+    return {
+        "CI": "true",
+        "GITHUB_ACTIONS": "true",
+        "GITHUB_EVENT_NAME": "pull_request",
+        "GITHUB_EVENT_PATH": str(path),
+        "GITHUB_REF": "refs/pull/7/merge",
+        "GITHUB_BASE_REF": "main",
+        "GITHUB_HEAD_REF": "feature",
+        "GITHUB_SHA": head,
+    }
+
+
+def test_in_ci_the_base_policy_judges_a_pull_request_that_relaxes_it(
+    repo: Repo, tmp_path: Path
+) -> None:
+    base = repo.commit("base", {".reviewgate.yaml": "version: 1\n", "a.py": "x = 1\n"})
+    repo.git("checkout", "-q", "-b", "feature")
+    repo.commit(
+        "feat: relax the gate", {".reviewgate.yaml": "version: 1\nassistance:\n  require: 'off'\n"}
+    )
+    head = repo.commit(f"feat: ghost-written\n\n{CLAUDE}\n", {"b.py": "y = 2\n"})
+    env = github_pull_request(repo, tmp_path, base, head)
+    result = reviewgate(repo.path, "check", env=env)
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert "RG101" in result.stdout
+    assert "2 commits checked in" in result.stdout
+    assert f"({base[:12]}:.reviewgate.yaml)" in result.stdout
+    assert "reviewgate: note: the policy at" in result.stdout
+    # Outside CI the same checkout is judged by its own (relaxed) policy.
+    assert reviewgate(repo.path, "check", "main..feature").returncode == 0
+    # --policy-from gives the same trust by hand.
+    by_hand = reviewgate(repo.path, "check", "main..feature", "--policy-from", "main")
+    assert by_hand.returncode == 1

@@ -61,6 +61,16 @@ def main() -> None:
     "scanning), github (workflow-command annotations) or junit (XML, as GitLab renders).",
 )
 @click.option("--output", "-o", type=click.Path(dir_okay=False), help="Write the report here.")
+@click.option(
+    "--deepen/--no-deepen",
+    default=None,
+    help="Fetch the history a shallow clone lacks for the range (default: on in CI).",
+)
+@click.option(
+    "--policy-from",
+    metavar="REV",
+    help="Read the policy at this trusted revision (default in CI: the target branch).",
+)
 @config_option
 @reports_errors
 def check(
@@ -68,16 +78,25 @@ def check(
     max_count: int | None,
     fmt: str,
     output: str | None,
+    deepen: bool | None,
+    policy_from: str | None,
     config: str | None,
 ) -> None:
     """Check the commits of RANGE (anything `git rev-list` accepts).
 
-    With no RANGE: `@{upstream}..HEAD`, or HEAD's commits that no remote-tracking
-    branch has.
+    With no RANGE: in CI (GitHub Actions, GitLab CI, or REVIEWGATE_BASE) the pull or
+    merge request's commits, judged by the policy of the target branch; elsewhere
+    `@{upstream}..HEAD`, or HEAD's commits that no remote-tracking branch has.
     """
     from reviewgate.commands.check import render, run_check, write_report
 
-    result = run_check(revisions=revisions, max_count=max_count, config=config)
+    result = run_check(
+        revisions=revisions,
+        max_count=max_count,
+        config=config,
+        deepen=deepen,
+        policy_from=policy_from,
+    )
     text = render(result, fmt)
     if output:
         write_report(output, text)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -17,6 +17,7 @@ class CheckResult:
     policy: Policy
     commits: tuple[Commit, ...]
     findings: tuple[Finding, ...]
+    notes: tuple[str, ...] = ()  # things a reader must know, e.g. an untrusted policy change
 
     @property
     def exit_code(self) -> int:
@@ -52,34 +53,89 @@ def run_check(
     max_count: int | None = None,
     config: str | None = None,
     cwd: str | Path | None = None,
+    deepen: bool | None = None,
+    policy_from: str | None = None,
+    environ: Mapping[str, str] | None = None,
 ) -> CheckResult:
+    """Check `revisions`; with none, the range CI describes, else the commits not
+    upstream yet. `deepen` (default: on in CI) completes a shallow clone first."""
+    import os
+
+    from reviewgate.ci import detect_ci_range
+    from reviewgate.errors import ShallowCloneError
     from reviewgate.git import (
+        SHALLOW_FIX,
         RangeSpec,
         default_range,
         open_repo,
         read_commits,
-        repo_root,
         validate_revisions,
     )
     from reviewgate.rules import run_rules
+    from reviewgate.shallow import deepen_for
 
+    env = os.environ if environ is None else environ
     repo = open_repo(cwd)
-    policy = load_repo_policy(config, repo_root(repo))
+    ci = None if revisions else detect_ci_range(env, repo)
+    spec: RangeSpec | None
     if revisions:
-        spec: RangeSpec | None = RangeSpec(validate_revisions(revisions), max_count)
+        spec = RangeSpec(validate_revisions(revisions), max_count)
+    elif ci is not None:
+        # A deleted ref has no commits; an empty list would make git log read HEAD.
+        spec = RangeSpec(validate_revisions(ci.revisions), max_count) if ci.revisions else None
     else:
         spec = default_range(repo)
         if spec is not None and max_count is not None:
             spec = RangeSpec(spec.revisions, max_count)
+    if spec is not None and (deepen if deepen is not None else ci is not None):
+        refspecs = ci.fetch if ci is not None else ()
+        if not deepen_for(repo, spec.revisions, max_count=spec.max_count, refspecs=refspecs):
+            raise ShallowCloneError(
+                f"shallow clone: cannot fetch the history of {spec.describe()}; {SHALLOW_FIX}"
+            )
+    # Read after deepening: in a depth-1 checkout the trusted base only arrives then.
+    trusted = policy_from or (ci.base if ci is not None else None)
+    policy, notes = trusted_policy(repo, config, trusted, ci.head if ci is not None else "HEAD")
     if spec is None:
-        return CheckResult("HEAD (no commits yet)", policy, (), ())
+        where = ci.describe if ci is not None else "HEAD (no commits yet)"
+        return CheckResult(where, policy, (), (), notes)
     # The rules see each commit as it is read, so they run while git is still
     # walking the history instead of after it.
     commits: list[Commit] = []
     findings = run_rules(_collecting(read_commits(repo, spec), commits), policy)
-    return CheckResult(spec.describe(), policy, tuple(commits), tuple(findings))
+    where = ci.describe if ci is not None else spec.describe()
+    return CheckResult(where, policy, tuple(commits), tuple(findings), notes)
 
 
+def trusted_policy(
+    repo: object, config: str | None, trusted: str | None, head: str
+) -> tuple[Policy, tuple[str, ...]]:
+    """The policy that judges the range, and notes about it.
+
+    An explicit --config (or REVIEWGATE_CONFIG) is the user's own choice. Otherwise,
+    with a trusted revision (CI's base, or --policy-from), the policy is read there
+    and not from the commits under check, so a change cannot relax the policy that
+    judges it; such a change is reported."""
+    import os
+
+    from reviewgate.git import repo_root
+
+    root = repo_root(repo)  # type: ignore[arg-type]
+    if trusted is None or config or os.environ.get("REVIEWGATE_CONFIG"):
+        return load_repo_policy(config, root), ()
+    from reviewgate.ci import policy_differs, policy_text_at
+    from reviewgate.policy import load_policy
+
+    text = policy_text_at(repo, trusted)
+    source = f"{trusted[:12]}:.reviewgate.yaml"
+    policy = load_policy(None, text=text, source=source) if text is not None else load_policy(None)
+    notes: tuple[str, ...] = ()
+    if policy_differs(repo, trusted, head):
+        notes = (
+            f"the policy at {head[:12]} differs from the trusted one at {trusted[:12]}; "
+            "the trusted policy judges this range, the change applies once it is merged",
+        )
+    return policy, notes
 def _collecting(commits: Iterable[Commit], into: list[Commit]) -> Iterator[Commit]:
     for commit in commits:
         into.append(commit)

@@ -24,6 +24,7 @@ def render_json(result: CheckResult) -> str:
         "range": result.range,
         "policy": result.policy.source,
         "exit_code": result.exit_code,
+        "notes": result.notes,
         "summary": {
             "commits": len(result.commits),
             "errors": sum(f.severity.value == "error" for f in result.findings),

@@ -24,6 +24,7 @@ def render_text(result: CheckResult) -> str:
             continue
         lines.append(f"{commit.short_sha} {commit.subject}")
         lines.extend(format_finding(f, commit.short_sha) for f in found)
+    lines.extend(f"reviewgate: note: {note}" for note in result.notes)
     lines.append(summary_line(result))
     return "\n".join(lines) + "\n"
 
