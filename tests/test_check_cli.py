@@ -286,3 +286,21 @@ def test_in_ci_the_base_policy_judges_a_pull_request_that_relaxes_it(
     # --policy-from gives the same trust by hand.
     by_hand = reviewgate(repo.path, "check", "main..feature", "--policy-from", "main")
     assert by_hand.returncode == 1
+
+
+@pytest.mark.parametrize("fmt, diffs", [("text", False), ("github", False), ("json", True)])
+def test_diffs_are_read_only_when_the_report_needs_them(
+    repo: Repo, tmp_path: Path, fmt: str, diffs: bool
+) -> None:
+    # No disclosure rule reads paths; on a long range the diffs are most of git's
+    # work, so only reports that show them (json, sarif) pay for them.
+    repo.commit("a", {"a.py": "1"})
+    trace = tmp_path / "trace.json"
+    result = reviewgate(
+        repo.path, "check", "HEAD", "--format", fmt, env={"GIT_TRACE2_EVENT": str(trace)}
+    )
+    assert result.returncode == 0, result.stderr
+    events = [json.loads(line) for line in trace.read_text().splitlines()]
+    logs = [e["argv"] for e in events if e.get("event") == "start" and e["argv"][1:2] == ["log"]]
+    assert len(logs) == 1
+    assert ("--name-status" in logs[0]) is diffs

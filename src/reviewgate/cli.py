@@ -88,7 +88,7 @@ def check(
     merge request's commits, judged by the policy of the target branch; elsewhere
     `@{upstream}..HEAD`, or HEAD's commits that no remote-tracking branch has.
     """
-    from reviewgate.commands.check import render, run_check, write_report
+    from reviewgate.commands.check import render, report_needs_paths, run_check, write_report
 
     result = run_check(
         revisions=revisions,
@@ -96,6 +96,7 @@ def check(
         config=config,
         deepen=deepen,
         policy_from=policy_from,
+        with_paths=report_needs_paths(fmt),
     )
     text = render(result, fmt)
     if output:

@@ -56,9 +56,12 @@ def run_check(
     deepen: bool | None = None,
     policy_from: str | None = None,
     environ: Mapping[str, str] | None = None,
+    with_paths: bool = True,
 ) -> CheckResult:
     """Check `revisions`; with none, the range CI describes, else the commits not
-    upstream yet. `deepen` (default: on in CI) completes a shallow clone first."""
+    upstream yet. `deepen` (default: on in CI) completes a shallow clone first.
+    `with_paths=False` skips the diffs when neither the rules nor the report need
+    changed paths: on a long range they are most of git's work."""
     import os
 
     from reviewgate.ci import detect_ci_range
@@ -102,9 +105,21 @@ def run_check(
     # The rules see each commit as it is read, so they run while git is still
     # walking the history instead of after it.
     commits: list[Commit] = []
-    findings = run_rules(_collecting(read_commits(repo, spec), commits), policy)
+    stream = read_commits(repo, spec, with_paths=with_paths or rules_need_paths(policy))
+    findings = run_rules(_collecting(stream, commits), policy)
     where = ci.describe if ci is not None else spec.describe()
     return CheckResult(where, policy, tuple(commits), tuple(findings), notes)
+
+
+def rules_need_paths(policy: Policy) -> bool:
+    """Whether an enabled rule reads changed paths. The disclosure rules read
+    messages and identities only; the pair rules (RG2xx) will need paths."""
+    return False
+
+
+def report_needs_paths(fmt: str) -> bool:
+    """JSON lists each commit's changes and SARIF points at a changed file."""
+    return fmt in ("json", "sarif")
 
 
 def trusted_policy(
