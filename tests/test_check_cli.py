@@ -304,3 +304,13 @@ def test_diffs_are_read_only_when_the_report_needs_them(
     logs = [e["argv"] for e in events if e.get("event") == "start" and e["argv"][1:2] == ["log"]]
     assert len(logs) == 1
     assert ("--name-status" in logs[0]) is diffs
+
+
+def test_stats_command_prints_figures_and_writes_html(repo: Repo, tmp_path: Path) -> None:
+    repo.commit("feat: a")
+    repo.commit("feat: b\n\nAssisted-by: Claude:claude-opus-4\n")
+    page = tmp_path / "stats.html"
+    result = reviewgate(repo.path, "stats", "HEAD", "--html", str(page))
+    assert result.returncode == 0, result.stderr
+    assert "1 of 2" in result.stdout
+    assert "<svg" in page.read_text()

@@ -175,6 +175,35 @@ def policy_command(fmt: str, config: str | None) -> None:
     click.echo(show_policy(load_repo_policy(config), fmt=fmt), nl=False)
 
 
+@main.command(context_settings={"ignore_unknown_options": True})
+@click.argument("revisions", nargs=-1, type=click.UNPROCESSED)
+@click.option("-n", "--max-count", type=click.IntRange(min=1), help="Count at most N commits.")
+@click.option(
+    "--html",
+    "html_file",
+    type=click.Path(dir_okay=False),
+    metavar="FILE",
+    help="Also write a self-contained HTML page with charts to FILE.",
+)
+@config_option
+@reports_errors
+def stats(
+    revisions: tuple[str, ...], max_count: int | None, html_file: str | None, config: str | None
+) -> None:
+    """Figures about the commits of RANGE (default: the range `check` reads):
+    tool-assisted share by tool and month, sign-offs, fixes with tests."""
+    from reviewgate.commands.check import write_report
+    from reviewgate.commands.stats import render_stats_text, run_stats
+
+    figures = run_stats(revisions, config=config, max_count=max_count)
+    click.echo(render_stats_text(figures), nl=False)
+    if html_file:
+        from reviewgate.report.html import render_stats_html
+
+        write_report(html_file, render_stats_html(figures))
+        click.echo(f"wrote {html_file}")
+
+
 @main.command()
 @click.argument("code", required=False)
 @reports_errors

@@ -1,0 +1,262 @@
+"""`reviewgate stats`: figures about a range of commits.
+
+Everything but `run_stats` is a pure function of the commits and the policy, so the
+figures can be tested without git and rendered by any report (text, HTML).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from reviewgate.commit import Commit
+from reviewgate.identity import find_tool_signatures, is_human, parse_ident
+from reviewgate.policy import Policy
+from reviewgate.rules import selected
+from reviewgate.rules.assistance import find_declarations
+
+NOT_MEASURED = "not measured (no verification results)"
+
+
+@dataclass(frozen=True)
+class Share:
+    """`count` of `of`; the ratio is None when there is nothing to divide."""
+
+    count: int
+    of: int
+
+    @property
+    def ratio(self) -> float | None:
+        return self.count / self.of if self.of else None
+
+    def describe(self) -> str:
+        ratio = self.ratio
+        percent = "n/a" if ratio is None else f"{round(ratio * 100)}%"
+        return f"{self.count} of {self.of} ({percent})"
+
+
+@dataclass(frozen=True)
+class MonthStats:
+    month: str  # YYYY-MM of the author date, in the author's own time zone
+    total: int
+    assisted: int
+
+    @property
+    def other(self) -> int:
+        return self.total - self.assisted
+
+
+@dataclass(frozen=True)
+class Stats:
+    range: str
+    total: int  # commits policy selects (merges and fixups as policy.commits says)
+    skipped: int  # commits read but not selected
+    assisted: Share  # of total
+    by_tool: tuple[tuple[str, int], ...]  # most commits first; a commit counts once per tool
+    by_month: tuple[MonthStats, ...]  # oldest month first
+    signed_off: Share  # assisted commits with a sign-off by someone else, of assisted
+    fixes: int
+    fixes_with_tests: Share  # of fixes
+    verified: Share | None = None  # red/green verification does not exist yet
+
+    @property
+    def verified_text(self) -> str:
+        return NOT_MEASURED if self.verified is None else self.verified.describe()
+
+
+# --- paths ------------------------------------------------------------------
+
+
+@lru_cache(maxsize=256)
+def glob_to_regex(pattern: str) -> re.Pattern[str]:
+    """A gitignore-style glob as a regex over a repository-relative path.
+
+    `**/` matches any number of directories (none included), a trailing `/**`
+    everything below a directory, `*` and `?` never cross a `/`. A pattern with no
+    slash matches the last component at any depth, as in .gitignore; one with a
+    slash is anchored at the root."""
+    glob = pattern.strip()
+    anchored = "/" in glob.rstrip("/")
+    glob = glob.lstrip("/")
+    if glob.endswith("/"):
+        glob += "**"  # a directory pattern: whatever it holds
+    out: list[str] = []
+    i = 0
+    while i < len(glob):
+        char = glob[i]
+        if glob.startswith("**/", i):
+            out.append("(?:[^/]*/)*")
+            i += 3
+        elif glob.startswith("**", i):
+            out.append(".*")
+            i += 2
+        elif char == "*":
+            out.append("[^/]*")
+            i += 1
+        elif char == "?":
+            out.append("[^/]")
+            i += 1
+        elif char == "[":
+            end = glob.find("]", i + 2)
+            if end == -1:
+                out.append(re.escape(char))
+                i += 1
+                continue
+            body = glob[i + 1 : end]
+            if body.startswith("!"):
+                body = "^" + body[1:]
+            out.append("(?!/)[" + body.replace("\\", "\\\\") + "]")
+            i = end + 1
+        else:
+            out.append(re.escape(char))
+            i += 1
+    prefix = "" if anchored else "(?:[^/]*/)*"
+    return re.compile(prefix + "".join(out))
+
+
+def path_matches(path: str, globs: Iterable[str]) -> bool:
+    return any(glob_to_regex(glob).fullmatch(path) for glob in globs)
+
+
+def changes_a_test(commit: Commit | None, globs: Sequence[str]) -> bool:
+    """Whether `commit` adds, edits, deletes or renames a path under `globs`."""
+    if commit is None or not commit.changes:
+        return False
+    return any(
+        path_matches(change.path, globs)
+        or (change.old_path is not None and path_matches(change.old_path, globs))
+        for change in commit.changes
+    )
+
+
+# --- per commit -------------------------------------------------------------
+
+
+def tools_of(commit: Commit, policy: Policy) -> tuple[str, ...]:
+    """The tools that helped write `commit`, by what it declares or what marks
+    they left; empty for a commit written without one."""
+    names: dict[str, None] = {}
+    for declaration in find_declarations(commit, policy):
+        if declaration.is_none:
+            continue
+        if declaration.tool is not None:
+            names[declaration.tool.display] = None
+        else:
+            # A tool missing from the registry still declares assistance; name it
+            # as the declaration does rather than hide it.
+            token = re.split(r"[\s:(]", declaration.value.strip(), maxsplit=1)[0]
+            names[token or "unknown"] = None
+    for signature in find_tool_signatures(commit, policy.assistance.tools):
+        names[signature.tool.display] = None
+    return tuple(names)
+
+
+def has_signoff(commit: Commit, policy: Policy) -> bool:
+    """A sign-off trailer by a person other than the author."""
+    author_email = commit.author.email.strip().lower()
+    author_name = commit.author.name.strip().lower()
+    for value in commit.trailer_values(*policy.signoff.trailers):
+        name, email = parse_ident(value)
+        if not is_human(name, email, policy.assistance.tools):
+            continue
+        lowered = email.strip().lower()
+        same = lowered == author_email if lowered else name.strip().lower() == author_name
+        if name.strip() and not same:
+            return True
+    return False
+
+
+def is_fix(commit: Commit, policy: Policy) -> bool:
+    if re.search(policy.fixes.subject, commit.subject):
+        return True
+    return bool(commit.trailer_values(*policy.fixes.trailers))
+
+
+def fix_has_test(commit: Commit, by_sha: dict[str, Commit], policy: Policy) -> bool:
+    """The fix changes a test itself, or its first parent does, as policy's
+    pairing allows. A parent outside the range read counts as no test."""
+    globs = policy.paths.tests
+    pairing = policy.fixes.pairing
+    if pairing in ("same-commit", "either") and changes_a_test(commit, globs):
+        return True
+    if pairing in ("previous-commit", "either") and commit.parents:
+        return changes_a_test(by_sha.get(commit.parents[0]), globs)
+    return False
+
+
+# --- the whole range --------------------------------------------------------
+
+
+def compute_stats(commits: Sequence[Commit], policy: Policy, range_: str = "") -> Stats:
+    by_sha = {commit.sha: commit for commit in commits}
+    chosen = [commit for commit in commits if selected(commit, policy)]
+    assisted = 0
+    signed = 0
+    fixes = 0
+    fixes_tested = 0
+    tools: dict[str, int] = {}
+    months: dict[str, list[int]] = {}
+    for commit in chosen:
+        names = tools_of(commit, policy)
+        month = months.setdefault(commit.author.date[:7] or "unknown", [0, 0])
+        month[0] += 1
+        if names:
+            assisted += 1
+            month[1] += 1
+            for name in names:
+                tools[name] = tools.get(name, 0) + 1
+            signed += has_signoff(commit, policy)
+        if is_fix(commit, policy):
+            fixes += 1
+            fixes_tested += fix_has_test(commit, by_sha, policy)
+    return Stats(
+        range=range_,
+        total=len(chosen),
+        skipped=len(commits) - len(chosen),
+        assisted=Share(assisted, len(chosen)),
+        by_tool=tuple(sorted(tools.items(), key=lambda item: (-item[1], item[0].lower()))),
+        by_month=tuple(MonthStats(m, t, a) for m, (t, a) in sorted(months.items())),
+        signed_off=Share(signed, assisted),
+        fixes=fixes,
+        fixes_with_tests=Share(fixes_tested, fixes),
+    )
+
+
+def render_stats_text(stats: Stats) -> str:
+    rows = [
+        ("commits", str(stats.total)),
+        ("tool-assisted", stats.assisted.describe()),
+        ("assisted with a sign-off", stats.signed_off.describe()),
+        ("fixes", str(stats.fixes)),
+        ("fixes with a test", stats.fixes_with_tests.describe()),
+        ("fixes verified red/green", stats.verified_text),
+    ]
+    if stats.skipped:
+        rows.insert(1, ("skipped (merges, fixups)", str(stats.skipped)))
+    width = max(len(label) for label, _ in rows)
+    lines = [f"reviewgate stats: {stats.range}" if stats.range else "reviewgate stats", ""]
+    lines += [f"{label:<{width}}  {value}" for label, value in rows]
+    if stats.by_tool:
+        name_width = max(len("tool"), *(len(name) for name, _ in stats.by_tool))
+        lines += ["", f"{'tool':<{name_width}}  commits"]
+        lines += [f"{name:<{name_width}}  {count:>7}" for name, count in stats.by_tool]
+    if stats.by_month:
+        lines += ["", "month    commits  assisted"]
+        lines += [f"{m.month:<7}  {m.total:>7}  {m.assisted:>8}" for m in stats.by_month]
+    return "\n".join(lines) + "\n"
+
+
+def run_stats(
+    revisions: Sequence[str] = (),
+    cwd: str | Path | None = None,
+    config: str | None = None,
+    max_count: int | None = None,
+) -> Stats:
+    """The figures of `revisions` (default: the range `reviewgate check` reads)."""
+    from reviewgate.commands.check import run_check
+
+    result = run_check(revisions=revisions, cwd=cwd, config=config, max_count=max_count)
+    return compute_stats(result.commits, result.policy, result.range)

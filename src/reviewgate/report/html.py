@@ -1,0 +1,124 @@
+"""`reviewgate stats --html`: one self-contained page.
+
+The page is opened from CI artifacts and mail attachments, often offline, so it
+holds everything itself: inline CSS and SVG, no script, no font, no URL.
+"""
+
+from __future__ import annotations
+
+from html import escape
+from typing import TYPE_CHECKING
+
+from reviewgate.report.svg import ASSISTED_COLOUR, OTHER_COLOUR, month_chart, tool_chart
+
+if TYPE_CHECKING:
+    from reviewgate.commands.stats import Share, Stats
+
+_CSS = f"""
+body {{ font: 15px/1.45 system-ui, sans-serif; margin: 2rem auto; max-width: 960px;
+       color: #212529; background: #fff; padding: 0 1rem; }}
+h1 {{ font-size: 1.5rem; margin-bottom: .2rem; }}
+h2 {{ font-size: 1.15rem; margin-top: 2rem; }}
+.range {{ color: #495057; font-family: ui-monospace, monospace; }}
+table {{ border-collapse: collapse; }}
+th, td {{ text-align: left; padding: .25rem 1rem .25rem 0; border-bottom: 1px solid #dee2e6; }}
+td.num {{ text-align: right; font-variant-numeric: tabular-nums; }}
+.chart text {{ font: 12px system-ui, sans-serif; fill: #212529; }}
+.legend span {{ display: inline-block; width: .9em; height: .9em; margin: 0 .3em 0 1em;
+               vertical-align: -.1em; }}
+.empty {{ color: #868e96; }}
+.legend .assisted {{ background: {ASSISTED_COLOUR}; }}
+.legend .other {{ background: {OTHER_COLOUR}; }}
+"""
+
+
+def _e(value: object) -> str:
+    return escape(str(value), quote=True)
+
+
+def _share_cell(share: Share) -> str:
+    ratio = "" if share.ratio is None else f"{share.ratio:.4f}"
+    return (
+        f'<td class="num" data-count="{share.count}" data-of="{share.of}"'
+        f' data-ratio="{ratio}">{_e(share.describe())}</td>'
+    )
+
+
+def _figures(stats: Stats) -> str:
+    rows = [
+        ("total", "Commits", f'<td class="num" data-count="{stats.total}">{stats.total}</td>'),
+        ("assisted", "Tool-assisted", _share_cell(stats.assisted)),
+        ("signed-off", "Assisted with a sign-off", _share_cell(stats.signed_off)),
+        ("fixes", "Fixes", f'<td class="num" data-count="{stats.fixes}">{stats.fixes}</td>'),
+        ("fixes-with-tests", "Fixes with a test", _share_cell(stats.fixes_with_tests)),
+    ]
+    verified = (
+        _share_cell(stats.verified)
+        if stats.verified is not None
+        else f'<td class="num" data-measured="false">{_e(stats.verified_text)}</td>'
+    )
+    rows.append(("verified", "Fixes verified red/green", verified))
+    if stats.skipped:
+        rows.insert(
+            1,
+            ("skipped", "Skipped (merges, fixups)",
+             f'<td class="num" data-count="{stats.skipped}">{stats.skipped}</td>'),
+        )
+    body = "\n".join(
+        f'<tr id="fig-{key}"><th>{_e(label)}</th>{cell}</tr>' for key, label, cell in rows
+    )
+    return f'<table id="figures">\n{body}\n</table>'
+
+
+def _tables(stats: Stats) -> str:
+    months = "\n".join(
+        f'<tr data-month="{_e(m.month)}"><td>{_e(m.month)}</td><td class="num">{m.total}</td>'
+        f'<td class="num">{m.assisted}</td></tr>'
+        for m in stats.by_month
+    )
+    tools = "\n".join(
+        f'<tr data-tool="{_e(name)}"><td>{_e(name)}</td><td class="num">{count}</td></tr>'
+        for name, count in stats.by_tool
+    )
+    return (
+        '<table id="table-months"><tr><th>Month</th><th>Commits</th><th>Assisted</th></tr>\n'
+        f"{months}\n</table>\n"
+        '<table id="table-tools"><tr><th>Tool</th><th>Commits</th></tr>\n'
+        f"{tools}\n</table>"
+    )
+
+
+def render_stats_html(stats: Stats) -> str:
+    title = f"reviewgate stats: {stats.range}" if stats.range else "reviewgate stats"
+    months = [(m.month, m.total, m.assisted) for m in stats.by_month]
+    month_part = (
+        month_chart(months) if months else '<p class="empty" id="chart-months">No commits.</p>'
+    )
+    tool_part = (
+        tool_chart(list(stats.by_tool))
+        if stats.by_tool
+        else '<p class="empty" id="chart-tools">No tool-assisted commits.</p>'
+    )
+    return f"""<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{_e(title)}</title>
+<style>{_CSS}</style>
+</head>
+<body>
+<h1>reviewgate stats</h1>
+<p class="range" id="range">{_e(stats.range)}</p>
+<h2>Figures</h2>
+{_figures(stats)}
+<h2>Commits by month</h2>
+<p class="legend"><span class="assisted"></span>tool-assisted<span class="other"></span>other</p>
+{month_part}
+<h2>Tool-assisted commits by tool</h2>
+{tool_part}
+<h2>Tables</h2>
+{_tables(stats)}
+</body>
+</html>
+"""
