@@ -286,6 +286,8 @@ def test_in_ci_the_base_policy_judges_a_pull_request_that_relaxes_it(
     # --policy-from gives the same trust by hand.
     by_hand = reviewgate(repo.path, "check", "main..feature", "--policy-from", "main")
     assert by_hand.returncode == 1
+    # A ref name is shown whole; only a sha is shortened (it used to read "refs/remot").
+    assert "(main:.reviewgate.yaml)" in by_hand.stdout
 
 
 @pytest.mark.parametrize("fmt, diffs", [("text", False), ("github", False), ("json", True)])
@@ -314,3 +316,20 @@ def test_stats_command_prints_figures_and_writes_html(repo: Repo, tmp_path: Path
     assert result.returncode == 0, result.stderr
     assert "1 of 2" in result.stdout
     assert "<svg" in page.read_text()
+
+
+def test_a_range_start_missing_from_a_shallow_clone_names_the_fix(
+    repo: Repo, tmp_path: Path
+) -> None:
+    # git only says "Invalid revision range"; in a shallow clone the cause is almost
+    # always missing history, so the error says how to get it.
+    first = repo.commit("a", {"a": "1"})
+    for name in "bcd":
+        repo.commit(name, {name: name})
+    clone = tmp_path / "clone"
+    git(tmp_path, "clone", "-q", "--depth=1", f"file://{repo.path}", str(clone))
+    result = reviewgate(clone, "check", f"{first}..HEAD")
+    assert result.returncode == 2
+    [line] = result.stderr.splitlines()
+    assert "the clone is shallow" in line
+    assert "fetch-depth: 0" in line

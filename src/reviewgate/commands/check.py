@@ -10,6 +10,10 @@ from reviewgate.commit import Commit
 from reviewgate.findings import Finding, has_errors
 from reviewgate.policy import Policy
 
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
+
 
 @dataclass(frozen=True)
 class CheckResult:
@@ -64,21 +68,43 @@ def run_check(
     changed paths: on a long range they are most of git's work."""
     import os
 
+    from reviewgate.errors import GitError
+    from reviewgate.git import SHALLOW_FIX, open_repo
+    from reviewgate.shallow import is_shallow
+
+    env = os.environ if environ is None else environ
+    repo = open_repo(cwd)
+    try:
+        return _check(repo, revisions, max_count, config, deepen, policy_from, env, with_paths)
+    except GitError as error:
+        # In a shallow clone a missing revision is almost always missing history.
+        if is_shallow(repo) and SHALLOW_FIX not in str(error):
+            raise GitError(f"{error}; the clone is shallow: {SHALLOW_FIX}") from None
+        raise
+
+
+def _check(
+    repo: Any,
+    revisions: Sequence[str],
+    max_count: int | None,
+    config: str | None,
+    deepen: bool | None,
+    policy_from: str | None,
+    env: Mapping[str, str],
+    with_paths: bool,
+) -> CheckResult:
     from reviewgate.ci import detect_ci_range
     from reviewgate.errors import ShallowCloneError
     from reviewgate.git import (
         SHALLOW_FIX,
         RangeSpec,
         default_range,
-        open_repo,
         read_commits,
         validate_revisions,
     )
     from reviewgate.rules import run_rules
     from reviewgate.shallow import deepen_for
 
-    env = os.environ if environ is None else environ
-    repo = open_repo(cwd)
     ci = None if revisions else detect_ci_range(env, repo)
     spec: RangeSpec | None
     if revisions:
@@ -109,6 +135,12 @@ def run_check(
     findings = run_rules(_collecting(stream, commits), policy)
     where = ci.describe if ci is not None else spec.describe()
     return CheckResult(where, policy, tuple(commits), tuple(findings), notes)
+
+
+def short_rev(rev: str) -> str:
+    """A sha shortened for reading; any other revision (a ref name) as it is."""
+    is_sha = len(rev) in (40, 64) and all(c in "0123456789abcdef" for c in rev)
+    return rev[:12] if is_sha else rev
 
 
 def rules_need_paths(policy: Policy) -> bool:
@@ -142,12 +174,13 @@ def trusted_policy(
     from reviewgate.policy import load_policy
 
     text = policy_text_at(repo, trusted)
-    source = f"{trusted[:12]}:.reviewgate.yaml"
+    source = f"{short_rev(trusted)}:.reviewgate.yaml"
     policy = load_policy(None, text=text, source=source) if text is not None else load_policy(None)
     notes: tuple[str, ...] = ()
     if policy_differs(repo, trusted, head):
         notes = (
-            f"the policy at {head[:12]} differs from the trusted one at {trusted[:12]}; "
+            f"the policy at {short_rev(head)} differs from the trusted one at "
+            f"{short_rev(trusted)}; "
             "the trusted policy judges this range, the change applies once it is merged",
         )
     return policy, notes
