@@ -17,7 +17,6 @@ from enum import Enum
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from reviewgate.commit import Commit
-    from reviewgate.policy import Policy
 
 
 class Severity(str, Enum):
@@ -46,10 +45,6 @@ class Rule:
 
 
 RULES: dict[str, Rule] = {}
-
-# A check takes a commit and the policy and yields (code, message, hint) triples;
-# severity is applied afterwards from the policy, so checks stay pure and simple.
-Check = Callable[["Commit", "Policy"], Iterable["Finding"]]
 
 
 def rule(

@@ -24,14 +24,12 @@ from dataclasses import dataclass, field
 
 from reviewgate.commit import Person
 from reviewgate.errors import GitError, ReviewgateError
+from reviewgate.message import CLEANUP_MODES, CUT_LINE
 
 TYPE_CHECKING = False  # see findings.py: typing is not imported at run time
 if TYPE_CHECKING:
     from typing import Any
 
-CLEANUP_MODES = ("strip", "whitespace", "verbatim", "scissors")
-# The scissors line of `git commit -v` and commit.cleanup=scissors (wt-status.c).
-CUT_LINE = "------------------------ >8 ------------------------"
 # Keys read from `git var -l`; the names are git's canonical lower-case spellings.
 _WANTED_CONFIG = frozenset(
     {

@@ -14,6 +14,7 @@ import re
 from dataclasses import dataclass
 
 __all__ = [
+    "CLEANUP_MODES",
     "CUT_LINE",
     "add_trailer",
     "cleanup_message",
@@ -32,7 +33,7 @@ _TOKEN_CHARS = _ALNUM | {"-"}
 # to 75% of other lines.
 _GIT_GENERATED_PREFIXES = ("Signed-off-by: ", "(cherry picked from commit ")
 _AUTO_COMMENT_CANDIDATES = "#;@!$%^&|:"
-_CLEANUP_MODES = ("strip", "whitespace", "verbatim", "scissors")
+CLEANUP_MODES = ("strip", "whitespace", "verbatim", "scissors")
 _FIXUP_PREFIXES = ("fixup! ", "squash! ", "amend! ")
 
 
@@ -86,9 +87,9 @@ def cleanup_message(text: str, *, mode: str = "strip", comment: str = "#") -> st
 
     "strip" also cuts at the scissors line: the hook cannot tell whether the
     commit was made with -v, and below that line there is only git's diff."""
-    if mode not in _CLEANUP_MODES:
+    if mode not in CLEANUP_MODES:
         raise ValueError(
-            f"unknown cleanup mode {mode!r}; expected one of {', '.join(_CLEANUP_MODES)}"
+            f"unknown cleanup mode {mode!r}; expected one of {', '.join(CLEANUP_MODES)}"
         )
     _check_comment(comment)
     if mode == "verbatim":

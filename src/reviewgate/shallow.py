@@ -17,8 +17,9 @@ tree are never touched.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from pathlib import Path
 from typing import TYPE_CHECKING
+
+from reviewgate.git import shallow_boundary
 
 if TYPE_CHECKING:
     import git as gitpython
@@ -34,19 +35,13 @@ _QUIET = ("--quiet", "--no-tags", "--no-write-fetch-head", "--no-recurse-submodu
 _NO_PROMPT = {"GIT_TERMINAL_PROMPT": "0"}
 
 
+# The commits whose parents a shallow clone lacks; the one reader lives in git.py.
+shallow_commits = shallow_boundary
+
+
 def is_shallow(repo: gitpython.Repo) -> bool:
     """Whether the repository is a shallow clone (its `shallow` file lists commits)."""
     return bool(shallow_commits(repo))
-
-
-def shallow_commits(repo: gitpython.Repo) -> frozenset[str]:
-    """The commits whose parents a shallow clone lacks; empty for a complete clone.
-
-    The file lives in the common git directory, so linked worktrees share it."""
-    try:
-        return frozenset((Path(repo.common_dir) / "shallow").read_text().split())
-    except FileNotFoundError:
-        return frozenset()
 
 
 def range_complete(

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from reviewgate import hookenv
 from reviewgate.commit import Commit, Person
 from reviewgate.findings import Finding, Severity
+from reviewgate.message import CUT_LINE
 
 
 @dataclass(frozen=True)
@@ -50,7 +51,7 @@ def prepare_message(
         elif mode == "strip":
             # Without -v git strips the scissors line as the comment it is and keeps
             # what follows; cleanup_message's strip would cut there instead.
-            text = _drop_lines_starting(text, f"{comment} {hookenv.CUT_LINE}")
+            text = _drop_lines_starting(text, f"{comment} {CUT_LINE}")
     return PreparedMessage(cleanup_message(text, mode=mode, comment=comment), comment, mode, cut)
 
 
