@@ -154,8 +154,9 @@ def read_commits(
     """
     from reviewgate.message import parse_trailers
 
-    separators = config_value(repo, "trailer", "separators", ":")
-    comment = _comment_char_for_history(repo)
+    # trailer.separators and the comment character, for our own parser: git parses
+    # the trailers itself, so they are read only when a message needs the fallback.
+    fallback: tuple[str, str] | None = None
     boundary = shallow_boundary(repo)
     process = repo.git.log(*log_args(spec, with_paths=with_paths), as_process=True)
     count = 0
@@ -169,8 +170,11 @@ def read_commits(
                 )
             message = _decode_message(raw.message, raw.encoding)
             if divider or _TRAILER_SEP in raw.message or _KEY_VALUE_SEP in raw.message:
+                if fallback is None:
+                    separators = config_value(repo, "trailer", "separators", ":")
+                    fallback = (separators, _comment_char_for_history(repo))
                 trailers = parse_trailers(
-                    message, divider=divider, separators=separators, comment=comment
+                    message, divider=divider, separators=fallback[0], comment=fallback[1]
                 )
             else:
                 trailers = _split_trailers(_decode_message(raw.trailers, raw.encoding))
@@ -244,10 +248,10 @@ def _finish(process: object) -> tuple[int, str]:
 def _explain_log_error(stderr: str, spec: RangeSpec) -> str:
     first = next((line for line in stderr.splitlines() if line.strip()), "git log failed")
     first = first.removeprefix("fatal: ").removeprefix("error: ")
-    bad = re.search(r"(?:bad revision|unknown revision or path[^']*)'?([^']*)'?", first)
     if "bad revision" in first or "unknown revision" in first or "ambiguous argument" in first:
+        # git quotes the revision it could not resolve.
         name = re.search(r"'([^']*)'", first)
-        which = name.group(1) if name else (bad.group(1) if bad else spec.describe())
+        which = name.group(1) if name else spec.describe()
         return f"unknown revision {which!r}: {first}"
     if "does not have any commits" in first:
         return f"no commits yet: {first}"
@@ -290,9 +294,7 @@ def _parse_log_stream(chunks: Iterator[bytes]) -> Iterator[_RawCommit]:
     ended = False
     while True:
         found = _RECORD.match(buffer, pos)
-        if found is not None and (
-            ended or _NEXT_RECORD.match(buffer, found.end()) is not None
-        ):
+        if found is not None and (ended or _NEXT_RECORD.match(buffer, found.end()) is not None):
             pos = found.end()
             yield _make_raw(found)
             if ended and pos == len(buffer):

@@ -46,9 +46,10 @@ def display_path(path: Path) -> str:
     import os
 
     try:
-        return os.path.relpath(path) if not os.path.relpath(path).startswith("..") else str(path)
-    except ValueError:
+        relative = os.path.relpath(path)
+    except ValueError:  # another drive, on Windows
         return str(path)
+    return str(path) if relative.startswith("..") else relative
 
 
 def run_check(
@@ -184,6 +185,8 @@ def trusted_policy(
             "the trusted policy judges this range, the change applies once it is merged",
         )
     return policy, notes
+
+
 def _collecting(commits: Iterable[Commit], into: list[Commit]) -> Iterator[Commit]:
     for commit in commits:
         into.append(commit)
