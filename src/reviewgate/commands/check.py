@@ -96,6 +96,7 @@ def _check(
 ) -> CheckResult:
     from reviewgate.ci import detect_ci_range
     from reviewgate.errors import ShallowCloneError
+    from reviewgate.gather import GatherOptions, gather_evidence
     from reviewgate.git import (
         SHALLOW_FIX,
         RangeSpec,
@@ -103,7 +104,7 @@ def _check(
         read_commits,
         validate_revisions,
     )
-    from reviewgate.rules import run_rules
+    from reviewgate.rules import run_range_rules, run_rules
     from reviewgate.shallow import deepen_for
 
     ci = None if revisions else detect_ci_range(env, repo)
@@ -134,6 +135,8 @@ def _check(
     commits: list[Commit] = []
     stream = read_commits(repo, spec, with_paths=with_paths or rules_need_paths(policy))
     findings = run_rules(_collecting(stream, commits), policy)
+    evidence = gather_evidence(repo, commits, policy, GatherOptions(trusted=trusted))
+    findings.extend(run_range_rules(commits, policy, evidence))
     where = ci.describe if ci is not None else spec.describe()
     return CheckResult(where, policy, tuple(commits), tuple(findings), notes)
 

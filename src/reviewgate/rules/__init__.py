@@ -1,7 +1,11 @@
-"""The rules: one module per concern, each a pure per-commit check.
+"""The rules: one module per concern, each pure.
+
+A CommitCheck looks at one commit and runs while git still streams the range.
+A RangeCheck looks at the whole range at once, with the Evidence that git and the
+verifier gathered for it (diffs, verdicts, signatures, approvals).
 
 Importing this package registers every rule's documentation (reviewgate explain).
-Add a concern by importing its check and appending it to CHECKS.
+Add a concern by importing its check and appending it to CHECKS or RANGE_CHECKS.
 """
 
 from __future__ import annotations
@@ -16,12 +20,15 @@ from reviewgate.rules.assistance import check_assistance
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from reviewgate.commit import Commit
+    from reviewgate.evidence import Evidence
     from reviewgate.findings import Finding
     from reviewgate.policy import Policy
 
 CommitCheck = Callable[["Commit", "Policy"], Iterable["Finding"]]
+RangeCheck = Callable[["Sequence[Commit]", "Policy", "Evidence"], Iterable["Finding"]]
 
 CHECKS: list[CommitCheck] = [check_assistance]
+RANGE_CHECKS: list[RangeCheck] = []
 
 
 def is_fixup(commit: Commit) -> bool:
@@ -48,4 +55,19 @@ def run_rules(
             continue
         for check in active:
             findings.extend(check(commit, policy))
+    return findings
+
+
+def run_range_rules(
+    commits: Sequence[Commit],
+    policy: Policy,
+    evidence: Evidence,
+    checks: Sequence[RangeCheck] | None = None,
+) -> list[Finding]:
+    """Every finding of every range check. Each check applies `selected` itself,
+    since some (sign-off over a range) must look at merges the others skip."""
+    active = RANGE_CHECKS if checks is None else checks
+    findings: list[Finding] = []
+    for check in active:
+        findings.extend(check(commits, policy, evidence))
     return findings
