@@ -15,11 +15,10 @@ from reviewgate.commands.stats import (
     Share,
     Stats,
     compute_stats,
-    glob_to_regex,
-    path_matches,
     render_stats_text,
     run_stats,
 )
+from reviewgate.paths import glob_to_regex, path_matches
 from reviewgate.policy import DEFAULT_TEST_GLOBS, FixesPolicy
 from reviewgate.report.html import render_stats_html
 

@@ -7,13 +7,14 @@ figures can be tested without git and rendered by any report (text, HTML).
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path
 
 from reviewgate.commit import Commit
+from reviewgate.fixes import is_fix
 from reviewgate.identity import find_tool_signatures, is_human, parse_ident
+from reviewgate.paths import path_matches
 from reviewgate.policy import Policy
 from reviewgate.rules import selected
 from reviewgate.rules.assistance import find_declarations
@@ -60,7 +61,7 @@ class Stats:
     signed_off: Share  # assisted commits with a sign-off by someone else, of assisted
     fixes: int
     fixes_with_tests: Share  # of fixes
-    verified: Share | None = None  # red/green verification does not exist yet
+    verified: Share | None = None  # proven fixes of those with a test; None: none cached
 
     @property
     def verified_text(self) -> str:
@@ -68,57 +69,6 @@ class Stats:
 
 
 # --- paths ------------------------------------------------------------------
-
-
-@lru_cache(maxsize=256)
-def glob_to_regex(pattern: str) -> re.Pattern[str]:
-    """A gitignore-style glob as a regex over a repository-relative path.
-
-    `**/` matches any number of directories (none included), a trailing `/**`
-    everything below a directory, `*` and `?` never cross a `/`. A pattern with no
-    slash matches the last component at any depth, as in .gitignore; one with a
-    slash is anchored at the root."""
-    glob = pattern.strip()
-    anchored = "/" in glob.rstrip("/")
-    glob = glob.lstrip("/")
-    if glob.endswith("/"):
-        glob += "**"  # a directory pattern: whatever it holds
-    out: list[str] = []
-    i = 0
-    while i < len(glob):
-        char = glob[i]
-        if glob.startswith("**/", i):
-            out.append("(?:[^/]*/)*")
-            i += 3
-        elif glob.startswith("**", i):
-            out.append(".*")
-            i += 2
-        elif char == "*":
-            out.append("[^/]*")
-            i += 1
-        elif char == "?":
-            out.append("[^/]")
-            i += 1
-        elif char == "[":
-            end = glob.find("]", i + 2)
-            if end == -1:
-                out.append(re.escape(char))
-                i += 1
-                continue
-            body = glob[i + 1 : end]
-            if body.startswith("!"):
-                body = "^" + body[1:]
-            out.append("(?!/)[" + body.replace("\\", "\\\\") + "]")
-            i = end + 1
-        else:
-            out.append(re.escape(char))
-            i += 1
-    prefix = "" if anchored else "(?:[^/]*/)*"
-    return re.compile(prefix + "".join(out))
-
-
-def path_matches(path: str, globs: Iterable[str]) -> bool:
-    return any(glob_to_regex(glob).fullmatch(path) for glob in globs)
 
 
 def changes_a_test(commit: Commit | None, globs: Sequence[str]) -> bool:
@@ -167,12 +117,6 @@ def has_signoff(commit: Commit, policy: Policy) -> bool:
         if name.strip() and not same:
             return True
     return False
-
-
-def is_fix(commit: Commit, policy: Policy) -> bool:
-    if re.search(policy.fixes.subject, commit.subject):
-        return True
-    return bool(commit.trailer_values(*policy.fixes.trailers))
 
 
 def fix_has_test(commit: Commit, by_sha: dict[str, Commit], policy: Policy) -> bool:
@@ -256,7 +200,28 @@ def run_stats(
     max_count: int | None = None,
 ) -> Stats:
     """The figures of `revisions` (default: the range `reviewgate check` reads)."""
+    from dataclasses import replace
+
     from reviewgate.commands.check import run_check
 
     result = run_check(revisions=revisions, cwd=cwd, config=config, max_count=max_count)
-    return compute_stats(result.commits, result.policy, result.range)
+    stats = compute_stats(result.commits, result.policy, result.range)
+    return replace(stats, verified=verified_share(cwd, result.commits, result.policy))
+
+
+def verified_share(
+    cwd: str | Path | None, commits: Sequence[Commit], policy: Policy
+) -> Share | None:
+    """Fixes whose cached verdict (refs/notes/reviewgate) is "proven", of the fixes
+    that have a test to verify; None when the cache holds no verdict for any."""
+    from reviewgate.git import open_repo
+    from reviewgate.verify.engine import cached_verdicts
+    from reviewgate.verify.gather import range_jobs
+
+    repo = open_repo(cwd)
+    jobs = range_jobs(repo, commits, policy, {})
+    verdicts = cached_verdicts(str(repo.git_dir), jobs, policy) if jobs else {}
+    if not verdicts:
+        return None
+    proven = sum(v.outcome == "proven" for v in verdicts.values())
+    return Share(proven, len(jobs))

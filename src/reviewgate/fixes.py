@@ -1,0 +1,230 @@
+"""Which commits are fixes, and where each fix's test is.
+
+A commit is a fix when its subject matches `fixes.subject` (searched without regard
+to case, as Conventional Commits types are case-insensitive) or when it carries a
+non-empty trailer named in `fixes.trailers`.
+
+A fix is paired with its test in one of two shapes (`fixes.pairing` chooses which
+count):
+
+- same-commit: the fix C changes test files and source files;
+- two-commit: a test-only commit T (test files, and ignored files if any) comes
+  just before the fix F, as F's first parent inside the range; or F names an
+  earlier test-only commit of the range in a `Test-commit: <sha>` trailer. The
+  trailer wins over adjacency, and an explicit pair also counts when T is not F's
+  parent (the commits between them are not looked at).
+
+When a fix could be paired both ways, the named test commit wins. Then, when the
+fix changes tests itself and its parent is test-only, it continues the parent's
+pair (two-commit) if it touches only the test files the parent touched, and is a
+same-commit pair (its own tests) otherwise.
+
+A fix that changes no source file (only ignored files, only tests — it fixes a test
+— or nothing at all) needs no test: "no-test-needed". Everything else is
+"unpaired" (RG201), unless it carries a `Test-waiver: <reason>` trailer, which
+turns RG201 into a notice and makes the commit need a human sign-off. A waiver
+without a reason is no waiver.
+
+Renames count on both sides: moving a test into a source directory changes a test.
+Merges and fixup!/squash! commits are fixes only when `rules.selected` lets the
+rules look at them.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+
+from reviewgate.paths import IGNORED, SOURCE, TEST, classify
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from reviewgate.commit import ChangedPath, Commit
+    from reviewgate.evidence import CommitDiff
+    from reviewgate.policy import Policy
+
+WAIVER_TRAILER = "Test-waiver"  # value: the reason; an empty reason is not a waiver
+TEST_COMMIT_TRAILER = "Test-commit"  # value: sha (or unique prefix) of the test commit
+
+SAME_COMMIT = "same-commit"
+TWO_COMMIT = "two-commit"
+NO_TEST_NEEDED = "no-test-needed"
+UNPAIRED = "unpaired"
+
+_MIN_PREFIX = 4  # as git's shortest abbreviation
+
+
+@dataclass(frozen=True)
+class Fix:
+    commit: Commit  # the fix: C, or F of a pair
+    shape: str  # "same-commit" | "two-commit" | "no-test-needed" | "unpaired"
+    test_commit: Commit | None = None  # T for "two-commit"
+    test_paths: tuple[str, ...] = ()  # test files the pair changes (C's own, or T's)
+    waiver: str | None = None  # the Test-waiver reason
+    # Why a pairing the commit asked for did not hold, for the report
+    # (a Test-commit trailer that names no test-only commit, a waiver without reason).
+    note: str = ""
+
+
+@lru_cache(maxsize=32)
+def _subject_regex(pattern: str) -> re.Pattern[str]:
+    return re.compile(pattern, re.IGNORECASE)
+
+
+def is_fix(commit: Commit, policy: Policy) -> bool:
+    if _subject_regex(policy.fixes.subject).search(commit.subject):
+        return True
+    if not commit.trailers:
+        return False
+    return any(value.strip() for value in commit.trailer_values(*policy.fixes.trailers))
+
+
+def waiver_reason(commit: Commit) -> str | None:
+    """The reason of the commit's Test-waiver, or None (no waiver, or no reason)."""
+    for value in commit.trailer_values(WAIVER_TRAILER):
+        if value.strip():
+            return value.strip()
+    return None
+
+
+def _fixes(commits: Sequence[Commit], policy: Policy) -> Iterable[Commit]:
+    # Imported here: reviewgate.rules imports the rule modules, which import this one.
+    from reviewgate.rules import selected
+
+    return (c for c in commits if selected(c, policy) and is_fix(c, policy))
+
+
+def fix_candidates(commits: Sequence[Commit], policy: Policy) -> set[str]:
+    """The shas whose diffs pairing needs: each fix, its first parent when that is in
+    the range, and the commit its Test-commit trailer names."""
+    in_range = {commit.sha for commit in commits}
+    wanted: set[str] = set()
+    for commit in _fixes(commits, policy):
+        wanted.add(commit.sha)
+        if commit.parents and commit.parents[0] in in_range:
+            wanted.add(commit.parents[0])
+        named = _named_test_commit(commit, in_range)
+        if named is not None:
+            wanted.add(named)
+    return wanted
+
+
+def _named_test_commit(commit: Commit, in_range: Iterable[str]) -> str | None:
+    """The one sha of the range that the Test-commit trailer names, if any."""
+    for value in commit.trailer_values(TEST_COMMIT_TRAILER):
+        token = value.strip().split(maxsplit=1)[0].lower() if value.strip() else ""
+        if len(token) < _MIN_PREFIX or not re.fullmatch(r"[0-9a-f]+", token):
+            continue
+        matches = [sha for sha in in_range if sha.startswith(token)]
+        if len(matches) == 1:
+            return matches[0]
+    return None
+
+
+def _kinds(changes: Iterable[ChangedPath], policy: Policy) -> dict[str, list[str]]:
+    """The commit's paths by kind; a rename or copy counts its old path too."""
+    kinds: dict[str, list[str]] = {TEST: [], IGNORED: [], SOURCE: []}
+    for change in changes:
+        kinds[classify(change.path, policy)].append(change.path)
+        if change.old_path is not None and change.old_path != change.path:
+            kinds[classify(change.old_path, policy)].append(change.old_path)
+    return kinds
+
+
+def _existing_tests(changes: Iterable[ChangedPath], policy: Policy) -> tuple[str, ...]:
+    """Test files that exist after the commit: what a test command can run."""
+    return tuple(
+        dict.fromkeys(
+            c.path for c in changes if c.status != "D" and classify(c.path, policy) == TEST
+        )
+    )
+
+
+def _changes_of(commit: Commit, diffs: Mapping[str, CommitDiff]) -> tuple[ChangedPath, ...]:
+    diff = diffs.get(commit.sha)
+    if diff is not None:
+        return diff.paths
+    if commit.changes is not None:
+        return commit.changes
+    raise LookupError(f"no diff for fix candidate {commit.short_sha}: gather its diff first")
+
+
+def _is_test_only(changes: Sequence[ChangedPath], policy: Policy) -> bool:
+    kinds = _kinds(changes, policy)
+    return bool(kinds[TEST]) and not kinds[SOURCE]
+
+
+def _ancestors(sha: str, by_sha: Mapping[str, Commit]) -> set[str]:
+    seen: set[str] = set()
+    todo = list(by_sha[sha].parents)
+    while todo:
+        current = todo.pop()
+        if current in seen or current not in by_sha:
+            continue
+        seen.add(current)
+        todo.extend(by_sha[current].parents)
+    return seen
+
+
+def pair_fixes(
+    commits: Sequence[Commit], policy: Policy, diffs: Mapping[str, CommitDiff]
+) -> list[Fix]:
+    """Every fix of `commits` that policy selects, with its shape, in range order."""
+    by_sha = {commit.sha: commit for commit in commits}
+    return [_pair(commit, by_sha, policy, diffs) for commit in _fixes(commits, policy)]
+
+
+def _pair(
+    commit: Commit, by_sha: Mapping[str, Commit], policy: Policy, diffs: Mapping[str, CommitDiff]
+) -> Fix:
+    changes = _changes_of(commit, diffs)
+    kinds = _kinds(changes, policy)
+    waiver = waiver_reason(commit)
+    notes: list[str] = []
+    if commit.trailer_values(WAIVER_TRAILER) and waiver is None:
+        notes.append(f"its {WAIVER_TRAILER} trailer gives no reason, so it waives nothing")
+    if not kinds[SOURCE]:
+        return Fix(commit, NO_TEST_NEEDED, test_paths=tuple(kinds[TEST]), waiver=waiver)
+    pairing = policy.fixes.pairing
+    two_commit = pairing in ("previous-commit", "either")
+    if two_commit and commit.trailer_values(TEST_COMMIT_TRAILER):
+        found, why = _explicit_pair(commit, by_sha, policy, diffs)
+        if found is not None:
+            tests = _existing_tests(_changes_of(found, diffs), policy)
+            return Fix(commit, TWO_COMMIT, found, tests, waiver, "; ".join(notes))
+        notes.append(why)
+    same_commit = pairing in ("same-commit", "either") and bool(kinds[TEST])
+    parent = by_sha.get(commit.parents[0]) if commit.parents else None
+    if two_commit and parent is not None:
+        parent_changes = _changes_of(parent, diffs)
+        parent_tests = _kinds(parent_changes, policy)[TEST]
+        # A fix that touches only its test commit's files still continues that pair.
+        if _is_test_only(parent_changes, policy) and (
+            not same_commit or set(kinds[TEST]) <= set(parent_tests)
+        ):
+            tests = _existing_tests(parent_changes, policy)
+            return Fix(commit, TWO_COMMIT, parent, tests, waiver, "; ".join(notes))
+    if same_commit:
+        tests = _existing_tests(changes, policy)
+        return Fix(commit, SAME_COMMIT, None, tests, waiver, "; ".join(notes))
+    return Fix(commit, UNPAIRED, waiver=waiver, note="; ".join(notes))
+
+
+def _explicit_pair(
+    commit: Commit, by_sha: Mapping[str, Commit], policy: Policy, diffs: Mapping[str, CommitDiff]
+) -> tuple[Commit | None, str]:
+    named = commit.trailer_values(TEST_COMMIT_TRAILER)[0].strip()
+    sha = _named_test_commit(commit, by_sha)
+    if sha is None:
+        return None, f"{TEST_COMMIT_TRAILER}: {named!r} names no single commit of the range"
+    if sha not in _ancestors(commit.sha, by_sha):
+        return None, f"{TEST_COMMIT_TRAILER}: {named!r} is not an earlier commit of the range"
+    test_commit = by_sha[sha]
+    if not _is_test_only(_changes_of(test_commit, diffs), policy):
+        return None, (
+            f"{TEST_COMMIT_TRAILER}: {named!r} names {test_commit.short_sha}, "
+            "which does not change only tests"
+        )
+    return test_commit, ""

@@ -1,0 +1,127 @@
+"""`check` reads diffs in two steps: paths for every fix candidate, then line
+changes only for the test files a fix modifies. Both steps must agree with the
+one-step read that gives everything."""
+
+from __future__ import annotations
+
+import pytest
+
+from conftest import Repo
+from reviewgate import diffs
+from reviewgate.diffs import (
+    read_changes,
+    read_diffs,
+    read_test_patches,
+    weakening_candidates,
+    with_test_patches,
+)
+from reviewgate.fixes import TWO_COMMIT, pair_fixes
+from reviewgate.git import RangeSpec, open_repo, read_commits
+from reviewgate.policy import Policy
+
+POLICY = Policy()
+
+
+def history(repo: Repo) -> dict[str, str]:
+    shas = {
+        "base": repo.commit(
+            "feat: start",
+            {
+                "src/calc.py": "def add(a, b):\n    return a - b\n",
+                "tests/test_[calc].py": "def test_one():\n    assert True\n",
+                "tests/test_old.py": "def test_old():\n    assert 1\n",
+            },
+        ),
+    }
+    shas["test"] = repo.commit(
+        "test: show the bug",
+        {"tests/test_[calc].py": "def test_one():\n    assert True\n\n"
+         "def test_add():\n    assert add(1, 2) == 3\n"},
+    )
+    shas["fix"] = repo.commit(
+        "fix: add adds",
+        {
+            "src/calc.py": "def add(a, b):\n    return a + b\n",
+            "tests/test_[calc].py": "def test_one():\n    assert True\n",
+        },
+    )
+    shas["adds-only"] = repo.commit(
+        "fix: a new test, a new fix",
+        {"src/calc.py": "def add(a, b):\n    return b + a\n", "tests/test_new.py": "x = 1\n"},
+    )
+    repo.git("mv", "tests/test_old.py", "tests/test_renamed.py")
+    shas["rename"] = repo.commit(
+        "fix: rename a test and change the code",
+        {"src/calc.py": "def add(a, b):\n    return sum((a, b))\n"},
+    )
+    return shas
+
+
+def test_paths_first_then_patches_equal_the_one_step_read(repo: Repo) -> None:
+    shas = history(repo)
+    handle = open_repo(repo.path)
+    order = list(shas.values())
+    full = read_diffs(handle, order, POLICY)
+    paths_only = read_changes(handle, order, POLICY)
+    assert {sha: d.paths for sha, d in paths_only.items()} == {
+        sha: d.paths for sha, d in full.items()
+    }
+    # The first step names the test files but reads none of their lines.
+    assert all(not f.hunks for d in paths_only.values() for f in d.test_files)
+    assert [f.path for f in paths_only[shas["fix"]].test_files] == ["tests/test_[calc].py"]
+
+    commits = list(read_commits(handle, RangeSpec(("HEAD",)), with_paths=False))
+    needed = weakening_candidates(pair_fixes(commits, POLICY, paths_only), paths_only)
+    # The fix that edits a test file, its test commit, and the rename; a fix that only
+    # adds a test file cannot take a line away.
+    assert needed == {
+        shas["fix"]: {"tests/test_[calc].py"},
+        shas["test"]: {"tests/test_[calc].py"},
+        shas["rename"]: {"tests/test_old.py", "tests/test_renamed.py"},
+    }
+    patches = read_test_patches(handle, needed, POLICY)
+    merged = with_test_patches(paths_only, patches)
+    for sha in needed:
+        assert merged[sha].test_files == full[sha].test_files, sha
+    # The glob characters in `test_[calc].py` were read literally, not as a pattern.
+    assert merged[shas["fix"]].test_files[0].hunks
+
+
+def test_the_pair_is_found_from_paths_alone(repo: Repo) -> None:
+    shas = history(repo)
+    handle = open_repo(repo.path)
+    paths_only = read_changes(handle, [shas["test"], shas["fix"]], POLICY)
+    commits = list(read_commits(handle, RangeSpec((f"{shas['base']}..{shas['fix']}",)),
+                                with_paths=False))
+    [fix] = pair_fixes(commits, POLICY, paths_only)
+    assert fix.shape == TWO_COMMIT and fix.test_commit is not None
+    assert fix.test_commit.sha == shas["test"]
+
+
+def test_check_still_names_the_weakened_lines(repo: Repo) -> None:
+    from reviewgate.commands.check import run_check
+
+    shas = history(repo)
+    result = run_check(revisions=("HEAD",), cwd=repo.path)
+    weakened = [f for f in result.findings if f.code == "RG204"]
+    assert {f.sha for f in weakened} == {shas["fix"]}
+    assert weakened[0].message.endswith(
+        f"test lines its test commit {shas['test'][:10]} added: "
+        "tests/test_[calc].py lines 4-5 (`def test_add():` and 1 more)"
+    )
+
+
+def test_without_a_pathspec_the_patches_are_the_same(
+    repo: Repo, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Many paths are read whole rather than through a long, slow pathspec.
+    shas = history(repo)
+    handle = open_repo(repo.path)
+    wanted = {shas["fix"]: {"tests/test_[calc].py"}, shas["test"]: {"tests/test_[calc].py"}}
+    limited = read_test_patches(handle, wanted, POLICY)
+    monkeypatch.setattr(diffs, "_MAX_PATHSPECS", 0)
+    whole = read_test_patches(handle, wanted, POLICY)
+    assert limited[shas["fix"]] == whole[shas["fix"]]
+    # Read whole, a commit shows every test file it changes, not just the wanted ones.
+    assert [f.path for f in whole[shas["test"]]] == ["tests/test_[calc].py"]
+    assert whole[shas["fix"]][0].hunks

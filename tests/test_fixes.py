@@ -1,0 +1,214 @@
+"""Fix recognition and pairing, on real repositories read by the real `git log`."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import pytest
+
+from conftest import Repo
+from reviewgate.commit import Commit
+from reviewgate.fixes import (
+    NO_TEST_NEEDED,
+    SAME_COMMIT,
+    TWO_COMMIT,
+    UNPAIRED,
+    Fix,
+    fix_candidates,
+    is_fix,
+    pair_fixes,
+)
+from reviewgate.git import RangeSpec, open_repo, read_commits
+from reviewgate.policy import CommitsPolicy, FixesPolicy, Policy
+
+POLICY = Policy()
+
+
+def history(repo: Repo, *revisions: str) -> list[Commit]:
+    return list(read_commits(open_repo(repo.path), RangeSpec(revisions or ("HEAD",))))
+
+
+def fixes_of(repo: Repo, policy: Policy = POLICY, *revisions: str) -> dict[str, Fix]:
+    commits = history(repo, *revisions)
+    return {fix.commit.sha: fix for fix in pair_fixes(commits, policy, {})}
+
+
+def with_pairing(pairing: str) -> Policy:
+    return dataclasses.replace(POLICY, fixes=FixesPolicy(pairing=pairing))
+
+
+def base(repo: Repo) -> str:
+    return repo.commit("init\n", files={"src/app.py": "x = 1\n", "tests/test_app.py": "t = 1\n"})
+
+
+@pytest.mark.parametrize(
+    ("message", "expected"),
+    [
+        ("fix: crash\n", True),
+        ("Fix(parser)!: crash\n", True),  # types are case-insensitive
+        ("hotfix: x\n", True),
+        ("feat: add\n", False),
+        ("prefix: fix: no\n", False),
+        ("Fix typo\n", False),
+        ("feat: x\n\nFixes: #12\n", True),
+        ("feat: x\n\ncloses: #12\n", True),
+        ("feat: x\n\nFixes:\n", False),  # an empty trailer is no claim
+    ],
+)
+def test_is_fix(repo: Repo, message: str, expected: bool) -> None:
+    repo.commit(message)
+    assert is_fix(history(repo)[0], POLICY) is expected
+
+
+def test_same_commit_pair(repo: Repo) -> None:
+    base(repo)
+    fix = repo.commit(
+        "fix: off by one\n", files={"src/app.py": "x = 2\n", "tests/test_app.py": "t = 2\n"}
+    )
+    found = fixes_of(repo)[fix]
+    assert (found.shape, found.test_paths, found.test_commit) == (
+        SAME_COMMIT,
+        ("tests/test_app.py",),
+        None,
+    )
+    assert fixes_of(repo, with_pairing("previous-commit"))[fix].shape == UNPAIRED
+
+
+def test_two_commit_pair_by_adjacency(repo: Repo) -> None:
+    base(repo)
+    test = repo.commit(
+        "test: show the bug\n", files={"tests/test_app.py": "t = 3\n", "README.md": "x\n"}
+    )
+    fix = repo.commit("fix: the bug\n", files={"src/app.py": "x = 3\n"})
+    found = fixes_of(repo)[fix]
+    assert found.shape == TWO_COMMIT
+    assert found.test_commit is not None and found.test_commit.sha == test
+    assert found.test_paths == ("tests/test_app.py",)
+    assert fixes_of(repo, with_pairing("same-commit"))[fix].shape == UNPAIRED
+    # Only the commit just before counts: one commit in between breaks the pair.
+    repo.git("reset", "-q", "--hard", test)
+    repo.commit("feat: other\n", files={"src/other.py": "y\n"})
+    late = repo.commit("fix: the bug\n", files={"src/app.py": "x = 3\n"})
+    assert fixes_of(repo)[late].shape == UNPAIRED
+
+
+def test_fix_with_tests_after_a_test_commit(repo: Repo) -> None:
+    base(repo)
+    test = repo.commit("test: a\n", files={"tests/test_app.py": "t = 3\n"})
+    own = repo.commit("fix: b\n", files={"src/app.py": "x = 3\n", "tests/test_b.py": "b\n"})
+    assert fixes_of(repo)[own].shape == SAME_COMMIT  # its own, other test file
+    repo.git("reset", "-q", "--hard", test)
+    cont = repo.commit("fix: a\n", files={"src/app.py": "x = 3\n", "tests/test_app.py": "t\n"})
+    found = fixes_of(repo)[cont]
+    assert found.shape == TWO_COMMIT and found.test_commit is not None
+    assert found.test_commit.sha == test
+
+
+def test_previous_commit_that_touches_sources_is_no_test_commit(repo: Repo) -> None:
+    base(repo)
+    repo.commit("test: x\n", files={"tests/test_app.py": "t = 3\n", "src/app.py": "x = 9\n"})
+    fix = repo.commit("fix: x\n", files={"src/app.py": "x = 3\n"})
+    assert fixes_of(repo)[fix].shape == UNPAIRED
+
+
+def test_parent_outside_the_range_does_not_pair(repo: Repo) -> None:
+    base(repo)
+    test = repo.commit("test: x\n", files={"tests/test_app.py": "t = 3\n"})
+    fix = repo.commit("fix: x\n", files={"src/app.py": "x = 3\n"})
+    assert fixes_of(repo, POLICY, f"{test}..HEAD")[fix].shape == UNPAIRED
+    assert fix_candidates(history(repo, f"{test}..HEAD"), POLICY) == {fix}
+
+
+def test_test_commit_trailer(repo: Repo) -> None:
+    base(repo)
+    test = repo.commit("test: x\n", files={"tests/test_app.py": "t = 3\n"})
+    repo.commit("chore: between\n", files={"Makefile": "all:\n"})
+    fix = repo.commit(f"fix: x\n\nTest-commit: {test[:8]}\n", files={"src/app.py": "x = 3\n"})
+    found = fixes_of(repo)[fix]
+    assert found.shape == TWO_COMMIT and found.test_commit is not None
+    assert found.test_commit.sha == test
+    commits = history(repo)
+    assert fix_candidates(commits, POLICY) == {fix, commits[1].sha, test}
+
+
+def test_test_commit_trailer_naming_a_source_commit(repo: Repo) -> None:
+    base(repo)
+    other = repo.commit("feat: y\n", files={"src/y.py": "y\n", "tests/test_y.py": "t\n"})
+    fix = repo.commit(f"fix: x\n\nTest-commit: {other}\n", files={"src/app.py": "x = 3\n"})
+    found = fixes_of(repo)[fix]
+    assert found.shape == UNPAIRED
+    assert "does not change only tests" in found.note
+
+
+def test_test_commit_trailer_naming_nothing_or_a_later_commit(repo: Repo) -> None:
+    base(repo)
+    fix = repo.commit("fix: x\n\nTest-commit: deadbeef\n", files={"src/app.py": "x = 3\n"})
+    found = fixes_of(repo)[fix]
+    assert found.shape == UNPAIRED and "names no single commit" in found.note
+
+
+def test_ignored_only_and_test_only_fixes_need_no_test(repo: Repo) -> None:
+    base(repo)
+    docs = repo.commit("fix: typo\n", files={"docs/guide.rst": "x\n", "README.md": "y\n"})
+    flaky = repo.commit("fix: flaky test\n", files={"tests/test_app.py": "t = 9\n"})
+    found = fixes_of(repo)
+    assert found[docs].shape == NO_TEST_NEEDED
+    assert found[flaky].shape == NO_TEST_NEEDED
+
+
+def test_test_files_under_ignored_globs_are_tests(repo: Repo) -> None:
+    base(repo)
+    fix = repo.commit("fix: x\n", files={"src/app.py": "x = 5\n", "tests/data/expected.txt": "5\n"})
+    assert fixes_of(repo)[fix].shape == SAME_COMMIT
+
+
+def test_root_commit_fix(repo: Repo) -> None:
+    root = repo.commit("fix: first\n", files={"src/app.py": "x\n", "tests/test_app.py": "t\n"})
+    assert fixes_of(repo)[root].shape == SAME_COMMIT
+    assert fix_candidates(history(repo), POLICY) == {root}
+
+
+def test_renamed_test_counts_on_both_sides(repo: Repo) -> None:
+    base(repo)
+    (repo.path / "src/moved").mkdir()
+    repo.git("mv", "tests/test_app.py", "src/moved/helper.py")
+    fix = repo.commit("fix: x\n", files={"src/app.py": "x = 7\n"})
+    assert fixes_of(repo)[fix].shape == SAME_COMMIT
+    # The test exists no more, so nothing is left for a test command to run.
+    assert fixes_of(repo)[fix].test_paths == ()
+
+
+def test_waiver_with_and_without_reason(repo: Repo) -> None:
+    base(repo)
+    waived = repo.commit(
+        "fix: x\n\nTest-waiver: needs real hardware\n", files={"src/app.py": "x = 3\n"}
+    )
+    empty = repo.commit("fix: y\n\nTest-waiver:\n", files={"src/app.py": "x = 4\n"})
+    found = fixes_of(repo)
+    assert (found[waived].shape, found[waived].waiver) == (UNPAIRED, "needs real hardware")
+    assert (found[empty].shape, found[empty].waiver) == (UNPAIRED, None)
+    assert "gives no reason" in found[empty].note
+
+
+def test_merges_and_fixups_follow_policy(repo: Repo) -> None:
+    base(repo)
+    repo.git("checkout", "-q", "-b", "topic")
+    repo.commit("feat: side\n", files={"src/side.py": "s\n"})
+    repo.git("checkout", "-q", "main")
+    repo.commit("chore: main\n", files={"src/main.py": "m\n"})
+    repo.git("merge", "-q", "--no-ff", "-m", "fix: merge topic", "topic")
+    merge = repo.head()
+    fixup = repo.commit("fixup! fix: merge topic\n", files={"src/app.py": "x = 8\n"})
+    assert set(fixes_of(repo)) == set()
+    checking = dataclasses.replace(POLICY, commits=CommitsPolicy(merges="check", fixups="check"))
+    found = fixes_of(repo, checking)
+    assert found[merge].shape == UNPAIRED  # against its first parent: src/side.py
+    assert fixup not in found  # "fixup! fix: …" does not start with a fix type
+
+
+def test_missing_diff_is_an_error_not_a_pass(repo: Repo) -> None:
+    base(repo)
+    repo.commit("fix: x\n", files={"src/app.py": "x = 3\n"})
+    commits = list(read_commits(open_repo(repo.path), RangeSpec(("HEAD",)), with_paths=False))
+    with pytest.raises(LookupError):
+        pair_fixes(commits, POLICY, {})
