@@ -66,7 +66,7 @@ ERROR_CASES = [
     pytest.param(
         "foo: bar\n",
         ".reviewgate.yaml:1: unknown key 'foo' (valid keys: version, paths, assistance, "
-        "fixes, verify, signoff, commits, rules)",
+        "fixes, perf, verify, signoff, commits, rules)",
         id="unknown-top-key-no-near-miss",
     ),
     pytest.param(
@@ -330,7 +330,7 @@ ERROR_CASES = [
     pytest.param(
         "base: &base {require: off}\nassistance:\n  <<: *base\n",
         ".reviewgate.yaml:1: unknown key 'base' (valid keys: version, paths, assistance, "
-        "fixes, verify, signoff, commits, rules)",
+        "fixes, perf, verify, signoff, commits, rules)",
         id="anchor-holder-is-unknown",
     ),
     pytest.param(
@@ -472,7 +472,7 @@ def test_alias_bomb_is_never_expanded() -> None:
     )
     assert error(f"lol: {bomb}\n") == (
         ".reviewgate.yaml:1: unknown key 'lol' (valid keys: version, paths, assistance, "
-        "fixes, verify, signoff, commits, rules)"
+        "fixes, perf, verify, signoff, commits, rules)"
     )
 
 
@@ -565,7 +565,10 @@ def test_show_policy_json() -> None:
     policy = load("verify:\n  timeout: 30\n")
     shown = json.loads(show_policy(policy, fmt="json"))
     assert shown["source"] == SRC
-    assert shown["policy"]["verify"] == {"command": ["pytest", "-q", "{tests}"], "timeout": 30}
+    assert shown["policy"]["verify"] == {
+        "command": ["pytest", "-q", "{tests}"], "timeout": 30, "error_exit_codes": [2, 3, 4, 5],
+        "error_output": [],
+    }
     assert shown["origins"]["verify.timeout"] == f"{SRC}:2"
     assert shown["origins"]["verify.command"] == DEFAULT_ORIGIN
     assert shown["origins"] == effective_origins(policy)
@@ -586,6 +589,7 @@ def test_policy_to_dict_is_plain_data() -> None:
         "paths",
         "assistance",
         "fixes",
+        "perf",
         "verify",
         "signoff",
         "commits",

@@ -28,20 +28,39 @@ if TYPE_CHECKING:
     from pathlib import Path
     from typing import Any
 
+# gitignore-style globs (see reviewgate.paths). Rust's inline `#[cfg(test)]` modules
+# live inside source files, so no path can tell them apart: only `tests/` counts.
 DEFAULT_TEST_GLOBS: tuple[str, ...] = (
-    "tests/**",
-    "test/**",
+    # test directories: Python, Rust (integration tests), JavaScript, Java (src/test)
+    "**/tests/**",
+    "**/test/**",
+    # Python
     "**/test_*.py",
     "**/*_test.py",
+    "**/conftest.py",
+    # Go
     "**/*_test.go",
-    "**/*.test.ts",
-    "**/*.test.js",
-    "**/*.spec.ts",
-    "**/*.spec.js",
+    "**/testdata/**",
+    # JavaScript / TypeScript: .js .ts .jsx .tsx .mjs .cjs .mts .cts
     "**/__tests__/**",
-    "src/test/**",
+    "**/*.test.[jt]s",
+    "**/*.test.[jt]sx",
+    "**/*.test.[cm][jt]s",
+    "**/*.spec.[jt]s",
+    "**/*.spec.[jt]sx",
+    "**/*.spec.[cm][jt]s",
+    # Java
+    "**/src/test/**",
+    "**/*Test.java",
+    "**/*Tests.java",
 )
-DEFAULT_IGNORE_GLOBS: tuple[str, ...] = ("docs/**", "**/*.md", "**/*.rst", "**/*.txt")
+DEFAULT_IGNORE_GLOBS: tuple[str, ...] = (
+    "docs/**",
+    "**/*.md",
+    "**/*.rst",
+    "**/*.adoc",
+    "**/*.txt",
+)
 
 POLICY_FILE_NAME = ".reviewgate.yaml"
 CONFIG_ENV_VAR = "REVIEWGATE_CONFIG"
@@ -110,9 +129,25 @@ class FixesPolicy:
 
 
 @dataclass(frozen=True)
+class PerfPolicy:
+    """Which commits claim a speed-up (RG401), and the trailers that carry evidence."""
+
+    # Searched in the subject without regard to case: the `perf` type, or a claim.
+    subject: str = r"^perf(\(.+\))?!?:|\b(faster|speed(s|ed)?[ -]?ups?|quicker)\b"
+    trailers: tuple[str, ...] = ("Benchmark",)
+
+
+@dataclass(frozen=True)
 class VerifyPolicy:
     command: tuple[str, ...] = ("pytest", "-q", "{tests}")
     timeout: int = 600
+    # Exit statuses that mean "the command could not run" (RG205), not "a test
+    # failed": pytest's 2 interrupted/collection error, 3 internal, 4 usage, 5 none.
+    error_exit_codes: tuple[int, ...] = (2, 3, 4, 5)
+    # Regular expressions (multi-line: ^ is any line's start) that, found in a failing
+    # run's output, mean it could not run: for runners that exit 1 for a load error
+    # as for a failing test (node --test, go test, cargo test).
+    error_output: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -139,6 +174,7 @@ class Policy:
     paths: PathsPolicy = field(default_factory=PathsPolicy)
     assistance: AssistancePolicy = field(default_factory=AssistancePolicy)
     fixes: FixesPolicy = field(default_factory=FixesPolicy)
+    perf: PerfPolicy = field(default_factory=PerfPolicy)
     verify: VerifyPolicy = field(default_factory=VerifyPolicy)
     signoff: SignoffPolicy = field(default_factory=SignoffPolicy)
     commits: CommitsPolicy = field(default_factory=CommitsPolicy)
@@ -148,7 +184,15 @@ class Policy:
 
 
 # The sections of a policy, in file order; each is a dataclass field of Policy.
-SECTIONS: tuple[str, ...] = ("paths", "assistance", "fixes", "verify", "signoff", "commits")
+SECTIONS: tuple[str, ...] = (
+    "paths",
+    "assistance",
+    "fixes",
+    "perf",
+    "verify",
+    "signoff",
+    "commits",
+)
 
 
 def leaf_keys() -> tuple[str, ...]:

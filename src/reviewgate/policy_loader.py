@@ -34,6 +34,7 @@ from reviewgate.policy import (
     CommitsPolicy,
     FixesPolicy,
     PathsPolicy,
+    PerfPolicy,
     Policy,
     SignoffPolicy,
     ToolIdentity,
@@ -256,6 +257,17 @@ def _argv(r: _Reader, node: Node, key: str) -> tuple[str, ...]:
     return tuple(args)
 
 
+def _exit_codes(r: _Reader, node: Node, key: str) -> tuple[int, ...]:
+    codes = []
+    for i, child in enumerate(_items(r, node, key, "a list of exit statuses")):
+        code = _int(r, child, f"{key}[{i}]")
+        if not 1 <= code <= 255:
+            r.fail(child, f"'{key}[{i}]' must be an exit status from 1 to 255, got {code}"
+                   + (" (0 means the tests passed)" if code == 0 else ""))
+        codes.append(code)
+    return tuple(sorted(set(codes)))
+
+
 def _pairs(r: _Reader, node: Node, key: str) -> list[tuple[str, Node, Node]]:
     """The entries of a mapping: string keys only, each at most once."""
     if not (isinstance(node, MappingNode) and node.tag == MAP):
@@ -332,7 +344,16 @@ _SCHEMA: dict[str, tuple[type, dict[str, Field]]] = {
         FixesPolicy,
         {"subject": _regex, "trailers": _TRAILERS, "pairing": _enum(PAIRING_VALUES)},
     ),
-    "verify": (VerifyPolicy, {"command": _argv, "timeout": _timeout}),
+    "perf": (PerfPolicy, {"subject": _regex, "trailers": _TRAILERS}),
+    "verify": (
+        VerifyPolicy,
+        {
+            "command": _argv,
+            "timeout": _timeout,
+            "error_exit_codes": _exit_codes,
+            "error_output": _list_of(_regex, "a list of regular expressions"),
+        },
+    ),
     "signoff": (
         SignoffPolicy,
         {

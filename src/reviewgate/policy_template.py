@@ -14,30 +14,44 @@ STARTER_POLICY = """\
 # prints the effective policy and where each value came from; `reviewgate explain
 # RG101` explains a rule.
 #
-# This version enforces `assistance` (RG101-RG105) and `commits`. The sections
-# `paths`, `fixes`, `verify` and `signoff` are validated already, but their rules
-# (test-plus-fix pairs RG2xx, human sign-off RG3xx) are planned, not enforced yet.
+# This version enforces `assistance` (RG101-RG105), `commits`, `paths` and `fixes`
+# (test-plus-fix pairs RG201, RG204) and `perf` (RG401). The sections `verify`
+# and `signoff` are validated already; see `reviewgate explain` for their rules.
 
 # The format of this file. Only version 1 exists.
 version: 1
 
 paths:
-  # Glob patterns, relative to the repository root, for test files. A fix must
-  # change one of them, in the fix itself or in the commit just before it (RG201).
+  # Glob patterns for test files, as in .gitignore: "**/" matches any directories,
+  # a pattern without a slash matches at any depth, "!pattern" takes paths back
+  # out, and the last matching pattern wins. A fix must change a test, in the fix
+  # itself or in the commit just before it (RG201). A path matching both lists is
+  # a test. Rust's inline #[cfg(test)] modules cannot be told apart by path.
   tests:
-    - "tests/**"
-    - "test/**"
+    # test directories: Python, Rust (integration tests), JavaScript, Java
+    - "**/tests/**"
+    - "**/test/**"
+    # Python
     - "**/test_*.py"
     - "**/*_test.py"
+    - "**/conftest.py"
+    # Go
     - "**/*_test.go"
-    - "**/*.test.ts"
-    - "**/*.test.js"
-    - "**/*.spec.ts"
-    - "**/*.spec.js"
+    - "**/testdata/**"
+    # JavaScript / TypeScript: .js .ts .jsx .tsx .mjs .cjs .mts .cts
     - "**/__tests__/**"
-    - "src/test/**"
+    - "**/*.test.[jt]s"
+    - "**/*.test.[jt]sx"
+    - "**/*.test.[cm][jt]s"
+    - "**/*.spec.[jt]s"
+    - "**/*.spec.[jt]sx"
+    - "**/*.spec.[cm][jt]s"
+    # Java
+    - "**/src/test/**"
+    - "**/*Test.java"
+    - "**/*Tests.java"
   # A fix that changes only files matching these never needs a test.
-  ignore: ["docs/**", "**/*.md", "**/*.rst", "**/*.txt"]
+  ignore: ["docs/**", "**/*.md", "**/*.rst", "**/*.adoc", "**/*.txt"]
 
 assistance:
   # Disclosure of commits written with an AI tool:
@@ -62,24 +76,44 @@ assistance:
 
 fixes:
   # A commit is a fix when its subject matches this regular expression (Python
-  # syntax)...
+  # syntax, searched without regard to case)...
   subject: '^(fix|bugfix|hotfix)(\\(.+\\))?!?:'
   # ...or when it carries one of these trailers, e.g. "Fixes: #123".
   trailers: [Fixes, Closes, Resolves]
-  # Where the test that shows the bug may be:
+  # Where the test that shows the bug may be (RG201):
   #   same-commit      in the fix itself
-  #   previous-commit  in the commit just before the fix
+  #   previous-commit  in a test-only commit just before the fix, or in an earlier
+  #                    test-only commit the fix names: "Test-commit: <sha>"
   #   either           in either place
+  # A fix no test can show carries "Test-waiver: <reason>" and needs a human sign-off.
   pairing: either
 
+perf:
+  # A commit claims a speed-up when its subject matches this regular expression
+  # (searched without regard to case): the `perf` type, or words of a claim. It
+  # must then carry evidence (RG401): benchstat, hyperfine or pytest-benchmark
+  # output in its body, or one of the trailers below.
+  subject: '^perf(\\(.+\\))?!?:|\\b(faster|speed(s|ed)?[ -]?ups?|quicker)\\b'
+  # Trailer keys whose value is the evidence, e.g. "Benchmark: bench/x.py, -38% time".
+  trailers: [Benchmark]
+
 verify:
-  # (planned) The test command for `reviewgate verify`, as a list of arguments (never a shell
+  # The test command for `reviewgate verify`, as a list of arguments (never a shell
   # string). "{tests}" stands for the test files of the fix. The command proves the
   # test fails without the fix (RG202) and passes with it (RG203). It is only ever
   # taken from the trusted policy.
   command: [pytest, -q, "{tests}"]
   # Seconds before a run is stopped and reported (RG205).
   timeout: 600
+  # Exit statuses that mean the command could not run at all (RG205), not that a
+  # test failed. pytest: 2 collection/import error or interrupted, 3 internal
+  # error, 4 usage error, 5 no tests collected. Set [] for a command (such as
+  # `node --test`) that exits 1 for every problem.
+  error_exit_codes: [2, 3, 4, 5]
+  # Regular expressions that, found in a failing run's output (^ matches at each
+  # line start), also mean it could not run. For `node --test`, which exits 1 when
+  # a test file cannot even load: ['^# (SyntaxError|Error: Cannot find module)']
+  error_output: []
 
 signoff:
   # (planned) Which commits need a human reviewer's sign-off (RG301):

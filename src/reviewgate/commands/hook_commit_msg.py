@@ -118,6 +118,10 @@ def commit_msg_hook(
     from reviewgate.rules import run_rules
 
     findings = run_rules([commit], policy)
+    from reviewgate.hook_pairs import staged_pair_findings
+
+    # Runs git only when the message is a fix.
+    findings += staged_pair_findings(commit, policy, paths.root or cwd)
     if not findings:
         return 0, ""
     errors = sum(f.severity is Severity.ERROR for f in findings)
