@@ -107,3 +107,19 @@ def test_bench_commit_msg_hook_prints_its_figures(tmp_path: Path) -> None:
     else:
         assert "gitlint: unavailable" in out
         assert "ratio reviewgate hook / gitlint: not measured" in out
+
+
+@pytest.mark.parametrize("kind", ["python", "sh"])
+def test_bench_verify_prints_its_figures(tmp_path: Path, kind: str) -> None:
+    result = run_script("bench_verify.py", "--fixes", "3", "--runs", "1", "--tests", kind,
+                        cwd=tmp_path)
+    assert result.returncode == 0, result.stdout + result.stderr
+    out = result.stdout
+    assert f"3 fixes; {kind} tests" in out
+    for label in ("first run (empty cache, -j 1)", "second run (cached)", "--no-cache -j 1",
+                  "--no-cache -j 2"):
+        assert re.search(rf"^{re.escape(label)}\s+\d+\.\d{{3}} s\s+\d+\.\d ms/fix$", out, re.M), out
+    assert re.search(r"^ratio cached / first: \d+\.\d{3}x \(target <= 0\.05x\) (PASS|MISS)$",
+                     out, re.M), out
+    assert re.search(r"^speedup -j 2 over -j 1: \d+\.\d\dx \(target >= 1\.6x\) (PASS|MISS)$",
+                     out, re.M), out

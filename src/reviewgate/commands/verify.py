@@ -1,0 +1,176 @@
+"""`reviewgate verify [RANGE]` (and `check --verify`): prove each fix red, then green.
+
+The range, the trusted policy and the report come from `check` (run_check); this
+module adds the verify options, the progress display and the per-fix listing.
+"""
+
+from __future__ import annotations
+
+import signal
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+
+from reviewgate.commands.check import CheckResult, short_rev
+from reviewgate.evidence import Verdict
+from reviewgate.findings import Finding, has_errors
+
+VERIFY_CODES = ("RG202", "RG203", "RG205")
+LABELS = {
+    "proven": "proven (red, then green)",
+    "not-red": "NOT RED: the test passes without the fix (RG202)",
+    "not-green": "NOT GREEN: the test fails with the fix (RG203)",
+    "error": "ERROR: could not verify (RG205)",
+}
+
+
+@dataclass(frozen=True)
+class VerifyResult:
+    check: CheckResult
+    verdicts: tuple[Verdict, ...]
+
+    @property
+    def findings(self) -> tuple[Finding, ...]:
+        return tuple(f for f in self.check.findings if f.code in VERIFY_CODES)
+
+    @property
+    def exit_code(self) -> int:
+        return 1 if has_errors(self.findings) else 0
+
+
+def run_verify(
+    revisions: Sequence[str] = (),
+    *,
+    config: str | None = None,
+    policy_from: str | None = None,
+    use_cache: bool = True,
+    jobs: int = 1,
+    shard: str | None = None,
+    on_verdict: Callable[[Verdict, int, int], None] | None = None,
+    max_count: int | None = None,
+) -> VerifyResult:
+    """Verify the fixes of the range `check` would read, with its trusted policy."""
+    from reviewgate.commands.check import run_check
+    from reviewgate.gather import GatherOptions
+    from reviewgate.verify.plan import parse_shard
+
+    collected: list[Verdict] = []
+
+    def collect(verdict: Verdict, done: int, total: int) -> None:
+        collected.append(verdict)
+        if on_verdict is not None:
+            on_verdict(verdict, done, total)
+
+    options = GatherOptions(
+        verify=True, use_cache=use_cache, jobs=jobs,
+        shard=parse_shard(shard) if shard else None, on_verdict=collect,
+    )
+    with interrupts_as_keyboard_interrupt():
+        result = run_check(
+            revisions=revisions, config=config, policy_from=policy_from,
+            max_count=max_count, with_paths=False, gather=options,
+        )
+    return VerifyResult(result, tuple(collected))
+
+
+@contextmanager
+def interrupts_as_keyboard_interrupt() -> Iterator[None]:
+    """SIGTERM (a CI cancelling a job) takes Ctrl-C's path, so the worktrees and
+    the test processes are cleaned up the same way."""
+    def raise_interrupt(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt
+
+    try:
+        previous = signal.signal(signal.SIGTERM, raise_interrupt)
+    except ValueError:  # not the main thread: leave signals alone
+        yield
+        return
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def verdict_line(verdict: Verdict, subjects: dict[str, str]) -> str:
+    cached = " (cached)" if verdict.cached else ""
+    subject = subjects.get(verdict.fix, "")
+    text = f"{short_rev(verdict.fix)} {LABELS.get(verdict.outcome, verdict.outcome)}{cached}"
+    text += f"  {subject}" if subject else ""
+    if verdict.detail and verdict.outcome != "proven":
+        text += f"\n    {verdict.detail}"
+    return text
+
+
+def render_verify(result: VerifyResult) -> str:
+    """Each verified fix and its outcome, then the findings and a summary."""
+    subjects = {c.sha: c.subject for c in result.check.commits}
+    order = {c.sha: i for i, c in enumerate(result.check.commits)}
+    lines = [f"verify {result.check.range}: policy {result.check.policy.source}"]
+    lines += [f"note: {note}" for note in result.check.notes]
+    verdicts = sorted(result.verdicts, key=lambda v: order.get(v.fix, len(order)))
+    lines += [verdict_line(v, subjects) for v in verdicts]
+    for finding in result.findings:
+        lines.append(f"{finding.severity.value}: {short_rev(finding.sha)} {finding.code} "
+                     f"{finding.message}")
+    counts = {o: sum(v.outcome == o for v in verdicts) for o in LABELS}
+    cached = sum(v.cached for v in verdicts)
+    lines.append(
+        f"{len(verdicts)} fix(es) verified: {counts['proven']} proven, "
+        f"{counts['not-red']} not red, {counts['not-green']} not green, "
+        f"{counts['error']} error(s); {cached} from the cache"
+    )
+    return "\n".join(lines) + "\n"
+
+
+class Progress:
+    """Reports each verdict as it arrives: a click progress bar on a terminal,
+    one plain line per fix elsewhere (CI logs, pipes)."""
+
+    def __init__(self, interactive: bool | None = None) -> None:
+        import os
+        import sys
+
+        if interactive is None:
+            interactive = sys.stderr.isatty() and not os.environ.get("CI")
+        self.interactive = interactive
+        self._bar: object | None = None
+        self._shown = 0
+
+    def __call__(self, verdict: Verdict, done: int, total: int) -> None:
+        import click
+
+        if not self.interactive:
+            cached = " (cached)" if verdict.cached else ""
+            click.echo(f"[{done}/{total}] {short_rev(verdict.fix)} {verdict.outcome}{cached}",
+                       err=True)
+            return
+        if self._bar is None:
+            bar = click.progressbar(length=total, label="verifying fixes", file=sys_stderr())
+            bar.__enter__()
+            self._bar = bar
+        self._bar.update(done - self._shown)  # type: ignore[attr-defined]
+        self._shown = done
+
+    def close(self) -> None:
+        if self._bar is not None:
+            self._bar.__exit__(None, None, None)  # type: ignore[attr-defined]
+            self._bar = None
+
+
+def sys_stderr() -> object:
+    import sys
+
+    return sys.stderr
+
+
+def check_verify_options(
+    no_cache: bool, jobs: int, shard: str | None, progress: Progress
+) -> object:
+    """The GatherOptions of `check --verify`."""
+    from reviewgate.gather import GatherOptions
+    from reviewgate.verify.plan import parse_shard
+
+    return GatherOptions(
+        verify=True, use_cache=not no_cache, jobs=jobs,
+        shard=parse_shard(shard) if shard else None, on_verdict=progress,
+    )

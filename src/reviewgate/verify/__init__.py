@@ -1,0 +1,10 @@
+"""Red/green verification of fixes (reviewgate verify, check --verify).
+
+  plan.py      fixes -> jobs, and the --shard split (pure)
+  objects.py   one `git cat-file --batch` process; the red tree, computed without an index
+  worktree.py  temporary detached worktrees, always removed
+  runner.py    the test command in a process group, with its timeout
+  cache.py     verdicts as lines of notes in refs/notes/reviewgate, keyed by trees
+  engine.py    puts them together, in parallel (-j)
+  gather.py    the verify section of reviewgate.gather
+"""

@@ -1,0 +1,187 @@
+"""Verdicts cached in the notes ref `refs/notes/reviewgate`.
+
+A note hangs on the green state's *tree* (not the commit), so a rebase that keeps
+the trees keeps the results, with no `notes.rewriteRef` needed. It holds one line
+per result, sorted:
+
+    v1 red=<tree> green=<tree> command=<key> outcome=<outcome>
+       red_exit=<n|-> green_exit=<n|-> detail=<text>          (on one line)
+
+`command` is a digest of the argv and of what policy says means "could not run".
+Lines are independent, so two shards' notes merge by union:
+`git notes --ref reviewgate merge -s cat_sort_uniq refs/notes/<theirs>`. Should a
+merge bring two outcomes for one key (a flaky test), the least favourable wins.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import subprocess
+import tempfile
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+from reviewgate.errors import GitError
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from reviewgate.policy import VerifyPolicy
+
+NOTES_REF = "refs/notes/reviewgate"
+VERSION = "v1"
+# Least favourable first: it wins when a merge brings two outcomes for one key.
+OUTCOME_ORDER = ("error", "not-green", "not-red", "proven")
+FALLBACK_IDENTITY = ("-c", "user.name=reviewgate", "-c", "user.email=reviewgate@localhost")
+
+
+@dataclass(frozen=True)
+class CacheKey:
+    red: str
+    green: str
+    command: str
+
+
+@dataclass(frozen=True)
+class CachedResult:
+    key: CacheKey
+    outcome: str
+    red_exit: int | None
+    green_exit: int | None
+    detail: str
+
+    def line(self) -> str:
+        detail = " ".join(self.detail.split())
+        return (
+            f"{VERSION} red={self.key.red} green={self.key.green} command={self.key.command} "
+            f"outcome={self.outcome} red_exit={_num(self.red_exit)} "
+            f"green_exit={_num(self.green_exit)} detail={detail}"
+        )
+
+
+def command_key(verify: VerifyPolicy) -> str:
+    """A digest of what decides an outcome besides the trees: the argv, and what
+    counts as "could not run". The timeout is left out: a timeout is never cached."""
+    blob = json.dumps({
+        "command": list(verify.command),
+        "error_exit_codes": sorted(verify.error_exit_codes),
+        "error_output": list(verify.error_output),
+    })
+    return hashlib.sha256(blob.encode()).hexdigest()[:16]
+
+
+def parse_line(line: str) -> CachedResult | None:
+    """One note line, or None for a line of another version or shape."""
+    head, sep, detail = line.partition(" detail=")
+    fields = head.split(" ")
+    if not sep or not fields or fields[0] != VERSION:
+        return None
+    values = dict(f.split("=", 1) for f in fields[1:] if "=" in f)
+    try:
+        key = CacheKey(values["red"], values["green"], values["command"])
+        outcome = values["outcome"]
+        if outcome not in OUTCOME_ORDER:
+            return None
+        return CachedResult(
+            key, outcome, _int(values["red_exit"]), _int(values["green_exit"]), detail.strip()
+        )
+    except (KeyError, ValueError):
+        return None
+
+
+def parse_note(text: str) -> dict[CacheKey, CachedResult]:
+    results: dict[CacheKey, CachedResult] = {}
+    for line in text.splitlines():
+        found = parse_line(line)
+        if found is None:
+            continue
+        known = results.get(found.key)
+        if known is None or _rank(found) < _rank(known):
+            results[found.key] = found
+    return results
+
+
+def render_note(existing_text: str, result: CachedResult) -> str:
+    """The note with `result` replacing any line of the same key."""
+    lines = {
+        line for line in existing_text.splitlines()
+        if line.strip() and (parsed := parse_line(line)) is not None and parsed.key != result.key
+    }
+    lines.add(result.line())
+    return "\n".join(sorted(lines)) + "\n"
+
+
+def read_notes(reader: object, green_trees: Iterable[str]) -> dict[str, str]:
+    """The note text on each of `green_trees` that has one, read through an
+    ObjectReader (the same `cat-file --batch` process). Fan-out directories of the
+    notes tree (ab/cdef…) are walked as git would."""
+    from reviewgate.verify.objects import TREE_MODE, ObjectReader
+
+    assert isinstance(reader, ObjectReader)
+    root = reader.tree_of(NOTES_REF)
+    wanted = set(green_trees)
+    if root is None or not wanted:
+        return {}
+    found: dict[str, str] = {}
+    stack = [(root, "")]
+    while stack:
+        tree, prefix = stack.pop()
+        for mode, name, oid in reader.entries(tree):
+            text = prefix + name.decode("ascii", "replace")
+            if mode == TREE_MODE:
+                if any(w.startswith(text) for w in wanted):
+                    stack.append((oid.hex(), text))
+            elif text in wanted:
+                blob = reader.read(oid.hex())
+                if blob is not None:
+                    found[text] = blob[2].decode("utf-8", "replace")
+    return found
+
+
+def lookup(notes: Mapping[str, str], key: CacheKey) -> CachedResult | None:
+    text = notes.get(key.green)
+    return parse_note(text).get(key) if text else None
+
+
+def store(git_dir: str, note_text: str, green_tree: str) -> None:
+    """Write the note on `green_tree` (replacing the old one)."""
+    with tempfile.NamedTemporaryFile("w", encoding="utf-8", suffix=".note") as handle:
+        handle.write(note_text)
+        handle.flush()
+        argv = ["notes", "--ref", NOTES_REF, "add", "-f", "-F", handle.name, green_tree]
+        code, stderr = _run_to_the_end(["git", "--git-dir", git_dir, *argv])
+        if code != 0 and "ident" in stderr.lower():
+            # A CI runner often has no git identity; the notes commit still needs one.
+            code, stderr = _run_to_the_end(["git", "--git-dir", git_dir, *FALLBACK_IDENTITY,
+                                            *argv])
+    if code != 0:
+        raise GitError(f"cannot write the verify cache ({NOTES_REF}): {stderr.strip()}")
+
+
+def _run_to_the_end(argv: list[str]) -> tuple[int, str]:
+    """Run git in a session of its own and let it finish even on Ctrl-C (raised
+    afterwards): killed halfway, it could leave the notes ref locked."""
+    proc = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                            text=True, start_new_session=True)
+    interrupted: BaseException | None = None
+    while True:
+        try:
+            _, stderr = proc.communicate()
+            break
+        except KeyboardInterrupt as error:
+            interrupted = error
+    if interrupted is not None:
+        raise interrupted
+    return proc.returncode, stderr
+
+
+def _rank(result: CachedResult) -> int:
+    return OUTCOME_ORDER.index(result.outcome)
+
+
+def _num(value: int | None) -> str:
+    return "-" if value is None else str(value)
+
+
+def _int(text: str) -> int | None:
+    return None if text == "-" else int(text)

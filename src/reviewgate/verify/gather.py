@@ -1,0 +1,89 @@
+"""The verify section of gather.py: verdicts for a range's fixes.
+
+Without `GatherOptions.verify` only the cache is read (one `cat-file --batch`
+process for the whole range). With it, the fixes of the chosen shard without a
+cached verdict are run.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+from reviewgate.evidence import CommitDiff, Evidence, Verdict
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
+
+    from reviewgate.commit import Commit
+    from reviewgate.gather import GatherOptions
+    from reviewgate.policy import Policy
+    from reviewgate.verify.plan import Job
+
+
+def range_jobs(
+    repo: Any, commits: Sequence[Commit], policy: Policy, diffs: Mapping[str, CommitDiff]
+) -> list[Job]:
+    """The verification jobs of the range's paired fixes."""
+    from reviewgate.fixes import fix_candidates, pair_fixes
+    from reviewgate.verify.plan import plan_jobs
+
+    wanted = fix_candidates(commits, policy)
+    by_sha = {commit.sha: commit for commit in commits}
+    missing = {sha for sha in wanted if sha not in diffs and by_sha[sha].changes is None}
+    if missing:
+        diffs = {**diffs, **read_paths(repo, missing, policy)}
+    return plan_jobs(pair_fixes(commits, policy, diffs), policy, diffs)
+
+
+def read_paths(repo: Any, shas: set[str], policy: Policy) -> dict[str, CommitDiff]:
+    """Changed paths of `shas`, through reviewgate.diffs (one process)."""
+    from reviewgate.diffs import read_diffs
+
+    return dict(read_diffs(repo, sorted(shas), policy))
+
+
+def gather_verdicts(
+    repo: Any,
+    commits: Sequence[Commit],
+    policy: Policy,
+    evidence: Evidence,
+    options: GatherOptions,
+) -> dict[str, Verdict]:
+    from reviewgate.verify.engine import cached_verdicts, verify_jobs
+    from reviewgate.verify.plan import select_shard
+
+    if not options.verify and not has_cache(repo):
+        return {}  # nothing cached: no need to pair fixes or read any diff here
+    jobs = range_jobs(repo, commits, policy, evidence.diffs)
+    if not jobs:
+        return {}
+    git_dir = str(repo.git_dir)
+    if not options.verify:
+        return cached_verdicts(git_dir, jobs, policy)
+    return verify_jobs(
+        git_dir,
+        select_shard(jobs, options.shard),
+        policy,
+        use_cache=options.use_cache,
+        parallel=options.jobs,
+        on_verdict=options.on_verdict,
+    )
+
+
+def has_cache(repo: Any) -> bool:
+    """Whether refs/notes/reviewgate may exist, read from the ref files without a
+    git process. A ref store this does not know (reftable) counts as yes."""
+    from pathlib import Path
+
+    from reviewgate.verify.cache import NOTES_REF
+
+    common = Path(getattr(repo, "common_dir", None) or repo.git_dir)
+    if (common / NOTES_REF).is_file() or (common / "reftable").exists():
+        return True
+    packed = common / "packed-refs"
+    try:
+        return f" {NOTES_REF}\n".encode() in packed.read_bytes()
+    except OSError:
+        return False
+

@@ -1,0 +1,108 @@
+"""From paired fixes to verification jobs, and the split of jobs into shards.
+
+Pure: no git. A job names the commits that make its red and green states; the
+engine (verify/engine.py) turns them into trees.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+
+from reviewgate.errors import ReviewgateError
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from reviewgate.commit import ChangedPath
+    from reviewgate.evidence import CommitDiff
+    from reviewgate.fixes import Fix
+    from reviewgate.policy import Policy
+
+SAME_COMMIT = "same-commit"
+TWO_COMMIT = "two-commit"
+
+
+@dataclass(frozen=True)
+class Job:
+    fix: str  # sha of C, or F of a pair: the green state
+    shape: str  # same-commit | two-commit
+    red_commit: str | None  # T of a pair; None for a same-commit fix
+    base: str | None  # C's first parent (same-commit); None for a root commit or a pair
+    red_paths: tuple[str, ...]  # same-commit: every test path C changes, old names too
+    tests: tuple[str, ...]  # the test files the command runs ({tests})
+    subject: str = ""
+
+    @property
+    def root_commit(self) -> bool:
+        return self.shape == SAME_COMMIT and self.base is None
+
+
+def plan_jobs(
+    fixes: Iterable[Fix], policy: Policy, diffs: Mapping[str, CommitDiff] | None = None
+) -> list[Job]:
+    """One job per fix that has a test to prove (same-commit or two-commit)."""
+    jobs: list[Job] = []
+    for fix in fixes:
+        commit = fix.commit
+        if fix.shape == SAME_COMMIT:
+            changes = _changes(commit.sha, commit.changes, diffs)
+            jobs.append(Job(
+                commit.sha, SAME_COMMIT, None, commit.parents[0] if commit.parents else None,
+                test_paths_changed(changes, policy), tuple(fix.test_paths), commit.subject,
+            ))
+        elif fix.shape == TWO_COMMIT and fix.test_commit is not None:
+            jobs.append(Job(
+                commit.sha, TWO_COMMIT, fix.test_commit.sha, None, (), tuple(fix.test_paths),
+                commit.subject,
+            ))
+    return jobs
+
+
+def test_paths_changed(changes: Iterable[ChangedPath], policy: Policy) -> tuple[str, ...]:
+    """Every test path a commit touches: added, changed, deleted, and both names
+    of a rename, so that red takes exactly the commit's test changes."""
+    from reviewgate.paths import TEST, classify
+
+    paths: dict[str, None] = {}
+    for change in changes:
+        for path in (change.old_path, change.path):
+            if path is not None and classify(path, policy) == TEST:
+                paths[path] = None
+    return tuple(paths)
+
+
+def _changes(
+    sha: str,
+    own: Sequence[ChangedPath] | None,
+    diffs: Mapping[str, CommitDiff] | None,
+) -> Sequence[ChangedPath]:
+    if diffs is not None and sha in diffs:
+        return diffs[sha].paths
+    return own or ()
+
+
+def parse_shard(text: str) -> tuple[int, int]:
+    """"K/N" (1 <= K <= N) as (K, N): the K-th of N shards, as GitLab's
+    CI_NODE_INDEX/CI_NODE_TOTAL and a matrix of 1..N number them."""
+    left, sep, right = text.partition("/")
+    try:
+        index, total = int(left), int(right)
+    except ValueError:
+        index = total = 0
+    if not sep or total < 1 or not 1 <= index <= total:
+        raise ReviewgateError(f"--shard must be K/N with 1 <= K <= N, got {text!r}")
+    return index, total
+
+
+def select_shard(jobs: Sequence[Job], shard: tuple[int, int] | None) -> list[Job]:
+    """The jobs of shard K of N. Jobs are ordered by a digest of their fix's sha
+    (the same on every machine; Python's hash() is salted per process) and dealt
+    round-robin, so every shard of the same range gets its share, and the shards
+    together cover each job exactly once. The result keeps the range's order."""
+    if shard is None:
+        return list(jobs)
+    index, total = shard
+    ordered = sorted(jobs, key=lambda job: hashlib.sha256(job.fix.encode()).hexdigest())
+    mine = {job.fix for i, job in enumerate(ordered) if i % total == index - 1}
+    return [job for job in jobs if job.fix in mine]

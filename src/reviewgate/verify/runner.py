@@ -1,0 +1,149 @@
+"""Run the policy's test command in a worktree, and tell a failing test from a
+command that could not run.
+
+Each run gets a process group of its own, so a timeout or Ctrl-C kills the test
+runner together with everything it started. `abort_all` (called on SIGINT or
+SIGTERM) kills every running group, so parallel jobs stop at once.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import signal
+import subprocess
+import tempfile
+import threading
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from reviewgate.verify.worktree import clean_git_env
+
+PASSED, FAILED, ERROR = "passed", "failed", "error"
+OUTPUT_TAIL = 2000
+
+_live: set[subprocess.Popen[bytes]] = set()
+_live_lock = threading.Lock()
+_aborted = threading.Event()
+
+
+@dataclass(frozen=True)
+class RunResult:
+    status: str  # passed | failed | error
+    exit: int | None  # None when the command never ran to its end
+    detail: str = ""
+    output: str = ""  # the end of what the command printed
+
+
+def expand_command(argv: Sequence[str], tests: Sequence[str], root: str) -> list[str]:
+    """`{tests}` alone in an argument becomes one argument per test file; inside a
+    longer argument the files are joined with spaces. `{root}` is the worktree."""
+    out: list[str] = []
+    for arg in argv:
+        if arg == "{tests}":
+            out.extend(tests)
+        else:
+            out.append(arg.replace("{tests}", " ".join(tests)).replace("{root}", root))
+    return out
+
+
+def run_command(
+    argv: Sequence[str],
+    cwd: Path,
+    timeout: float,
+    error_exit_codes: Sequence[int],
+    state: str,
+    error_output: Sequence[str] = (),
+) -> RunResult:
+    """Run `argv` in `cwd`; exit 0 passes, an exit in `error_exit_codes`, a signal,
+    a timeout or a program that cannot start is an error, anything else fails."""
+    if _aborted.is_set():
+        return RunResult(ERROR, None, "interrupted")
+    env = clean_git_env()
+    env["REVIEWGATE_VERIFY_STATE"] = state
+    with tempfile.TemporaryFile() as log:
+        try:
+            proc = subprocess.Popen(
+                list(argv), cwd=cwd, env=env, stdin=subprocess.DEVNULL,
+                stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+            )
+        except FileNotFoundError:
+            return RunResult(ERROR, None, f"command not found: {argv[0]}")
+        except PermissionError:
+            return RunResult(ERROR, None, f"command cannot be executed: {argv[0]}")
+        except OSError as error:
+            return RunResult(ERROR, None, f"command cannot start: {argv[0]}: {error.strerror}")
+        with _live_lock:
+            _live.add(proc)
+        try:
+            code = proc.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            kill_group(proc)
+            return RunResult(ERROR, None, f"timed out after {timeout:g} s", _tail(log))
+        finally:
+            kill_group(proc)  # whatever the runner left running in the background
+            with _live_lock:
+                _live.discard(proc)
+        output = _tail(log)
+        cannot_run = code > 0 and code not in error_exit_codes and _matches(log, error_output)
+    if _aborted.is_set():
+        return RunResult(ERROR, None, "interrupted", output)
+    if code == 0:
+        return RunResult(PASSED, 0, "", output)
+    if code < 0:
+        name = signal.Signals(-code).name if -code in signal.valid_signals() else str(-code)
+        return RunResult(ERROR, code, f"killed by {name}", output)
+    if code in error_exit_codes:
+        return RunResult(
+            ERROR, code,
+            f"exit {code} means the command could not run (verify.error_exit_codes)", output,
+        )
+    if cannot_run:
+        return RunResult(
+            ERROR, code, f"the output matches {cannot_run!r} (verify.error_output)", output
+        )
+    return RunResult(FAILED, code, "", output)
+
+
+def _matches(log: object, patterns: Sequence[str]) -> str:
+    """The first of `patterns` found in the run's output (its last MB), or ""."""
+    import re
+
+    if not patterns:
+        return ""
+    text = _tail(log, 1 << 20)
+    return next((p for p in patterns if re.search(p, text, re.MULTILINE)), "")
+
+
+def kill_group(proc: subprocess.Popen[bytes]) -> None:
+    """SIGTERM the process group, then SIGKILL what is left after a moment."""
+    with contextlib.suppress(ProcessLookupError, PermissionError):
+        os.killpg(proc.pid, signal.SIGTERM)
+    with contextlib.suppress(subprocess.TimeoutExpired):
+        proc.wait(timeout=2)
+    with contextlib.suppress(ProcessLookupError, PermissionError):
+        os.killpg(proc.pid, signal.SIGKILL)
+    proc.wait()
+
+
+def abort_all() -> None:
+    """Stop every running command and refuse to start new ones."""
+    _aborted.set()
+    with _live_lock:
+        running = list(_live)
+    for proc in running:
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            os.killpg(proc.pid, signal.SIGKILL)
+
+
+def reset_abort() -> None:
+    _aborted.clear()
+
+
+def _tail(log: object, limit: int = OUTPUT_TAIL) -> str:
+    handle = log  # a binary temporary file
+    handle.seek(0, os.SEEK_END)  # type: ignore[attr-defined]
+    size = handle.tell()  # type: ignore[attr-defined]
+    handle.seek(max(0, size - limit))  # type: ignore[attr-defined]
+    return handle.read().decode("utf-8", "replace")  # type: ignore[attr-defined]

@@ -1,0 +1,140 @@
+"""Worktrees are always removed (Ctrl-C, SIGTERM, a timeout), the test processes
+die with them, and the user's index, working tree, stash and refs stay
+byte-for-byte as they were."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from conftest import Repo, git
+from verify_helpers import (
+    Runner,
+    base_project,
+    dirty_user_state,
+    our_worktrees,
+    reviewgate,
+    same_commit_fix,
+    snapshot,
+    write_policy,
+)
+
+HANGING_TEST = "import time\ntime.sleep(120)\n"
+
+
+def _alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/status").read_text()
+    except FileNotFoundError:
+        return False
+    return "\nState:\tZ" not in state  # a zombie has ended
+
+
+def _hanging_repo(repo: Repo, tmp_path: Path, timeout: int = 60) -> tuple[Runner, Path, str]:
+    runner = Runner(tmp_path)
+    policy = write_policy(tmp_path / "policy.yaml", runner.command(), timeout=timeout)
+    base = base_project(repo)
+    same_commit_fix(repo, "hang", test=HANGING_TEST)
+    dirty_user_state(repo)
+    return runner, policy, base
+
+
+def _wait_for(predicate: object, seconds: float = 60) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if predicate():  # type: ignore[operator]
+            return
+        time.sleep(0.05)
+    raise AssertionError("timed out waiting")
+
+
+@pytest.mark.parametrize("command,signum", [
+    (["verify"], signal.SIGINT),
+    (["verify", "-j", "2"], signal.SIGTERM),
+    (["check", "--verify"], signal.SIGINT),
+])
+def test_a_signal_removes_the_worktree_and_kills_the_test(
+    repo: Repo, tmp_path: Path, command: list[str], signum: int
+) -> None:
+    runner, policy, base = _hanging_repo(repo, tmp_path)
+    before = snapshot(repo)
+    own_tmp = tmp_path / "tmpdir"
+    own_tmp.mkdir()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "reviewgate", *command, "--config", str(policy), f"{base}..HEAD"],
+        cwd=repo.path, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        env={**os.environ, "TMPDIR": str(own_tmp)},
+    )
+    try:
+        # The runner has started, and so has the hanging test below it.
+        _wait_for(lambda: runner.pids.exists() and runner.pids.read_text().strip())
+        assert our_worktrees(repo), "the worktree exists while the test runs"
+        time.sleep(0.3)
+        proc.send_signal(signum)
+        out, err = proc.communicate(timeout=60)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    assert proc.returncode == 130, (out, err)
+    assert "interrupted; temporary worktrees removed" in err
+    assert our_worktrees(repo) == []
+    assert list(own_tmp.iterdir()) == []
+    runner_pid = int(runner.pids.read_text().split()[0])
+    _wait_for(lambda: not _alive(runner_pid), 10)
+    assert snapshot(repo) == before
+
+
+def test_a_timeout_is_rg205_and_removes_the_worktree(repo: Repo, tmp_path: Path) -> None:
+    runner, policy, base = _hanging_repo(repo, tmp_path, timeout=2)
+    before = snapshot(repo)
+    own_tmp = tmp_path / "tmpdir"
+    own_tmp.mkdir()
+    started = time.monotonic()
+    result = reviewgate(repo.path, "verify", "--config", str(policy), f"{base}..HEAD",
+                        env={"TMPDIR": str(own_tmp)})
+    assert time.monotonic() - started < 30
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert "ERROR: could not verify (RG205)" in result.stdout
+    assert "red: timed out after 2 s" in result.stdout
+    assert "RG202" not in result.stdout  # a hang is no proper red
+    assert our_worktrees(repo) == []
+    assert list(own_tmp.iterdir()) == []
+    runner_pid = int(runner.pids.read_text().split()[0])
+    _wait_for(lambda: not _alive(runner_pid), 10)
+    # A timeout is the machine's verdict, not the trees': it is not cached.
+    assert git(repo.path, "notes", "--ref", "reviewgate", "list", check=False).stdout == ""
+    assert snapshot(repo) == before
+
+
+def test_a_finished_run_leaves_only_its_notes(repo: Repo, tmp_path: Path) -> None:
+    runner = Runner(tmp_path)
+    policy = write_policy(tmp_path / "policy.yaml", runner.command())
+    base = base_project(repo)
+    same_commit_fix(repo)
+    dirty_user_state(repo)
+    before = snapshot(repo)
+    refs_before = git(repo.path, "for-each-ref", "--format=%(refname)").stdout.split()
+    result = reviewgate(repo.path, "verify", "--config", str(policy), f"{base}..HEAD")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "proven (red, then green)" in result.stdout
+    assert snapshot(repo) == before
+    refs_after = git(repo.path, "for-each-ref", "--format=%(refname)").stdout.split()
+    assert set(refs_after) - set(refs_before) == {"refs/notes/reviewgate"}
+    assert our_worktrees(repo) == []
+
+
+def test_a_missing_command_is_rg205_not_a_failing_test(repo: Repo, tmp_path: Path) -> None:
+    policy = write_policy(tmp_path / "policy.yaml", ["no-such-test-runner-xyz", "{tests}"])
+    base = base_project(repo)
+    same_commit_fix(repo)
+    result = reviewgate(repo.path, "verify", "--config", str(policy), f"{base}..HEAD")
+    assert result.returncode == 1
+    assert "red: command not found: no-such-test-runner-xyz" in result.stdout
+    assert "RG205" in result.stdout and "RG202" not in result.stdout
+    assert our_worktrees(repo) == []
