@@ -43,9 +43,13 @@ def snapshot(repo: Repo) -> tuple[str, str, str]:
 
 def test_clean_range_exits_zero_with_summary(repo: Repo) -> None:
     repo.commit("feat: human work", {"a.py": "x = 1\n"})
-    repo.commit("feat: assisted\n\nAssisted-by: Claude:claude-opus-4\n", {"b.py": "y = 2\n"})
+    repo.commit(
+        "feat: assisted\n\n"
+        "Assisted-by: Claude:claude-opus-4\nReviewed-by: Grace <grace@example.org>\n",
+        {"b.py": "y = 2\n"},
+    )
     result = reviewgate(repo.path, "check", "HEAD")
-    assert result.returncode == 0, result.stderr
+    assert result.returncode == 0, result.stdout + result.stderr
     assert "2 commits checked" in result.stdout
     assert "0 errors" in result.stdout
 
@@ -62,8 +66,10 @@ def test_undeclared_tool_is_reported_grouped_by_commit(repo: Repo) -> None:
     header = lines.index(f"{bad[:10]} feat: ghost-written")
     assert lines[header + 1].startswith(f"  {bad[:10]} RG101 ")
     assert lines[header + 2].strip().startswith("hint: ")
+    # The same commit's second finding: nobody signed off the assisted commit.
+    assert lines[header + 3].startswith(f"  {bad[:10]} RG301 ")
     assert lines[-1].startswith("reviewgate: 2 commits checked")
-    assert "1 error, 0 warnings, 0 notices in 1 commit" in lines[-1]
+    assert "2 errors, 0 warnings, 0 notices in 1 commit" in lines[-1]
     assert snapshot(repo) == before
 
 
@@ -80,11 +86,11 @@ def test_json_lists_every_commit_with_its_trailers_in_order(repo: Repo) -> None:
         ["Assisted-by", "X:y"],
     ]
     assert document["commits"][1]["findings"] == []
-    assert [f["code"] for f in document["commits"][0]["findings"]] == ["RG101"]
+    assert [f["code"] for f in document["commits"][0]["findings"]] == ["RG101", "RG301"]
     assert document["commits"][0]["changes"] == [
         {"status": "A", "path": "p q.txt", "old_path": None}
     ]
-    assert document["summary"] == {"commits": 2, "errors": 1, "warnings": 0, "notices": 0}
+    assert document["summary"] == {"commits": 2, "errors": 2, "warnings": 0, "notices": 0}
 
 
 def test_output_file(repo: Repo, tmp_path: Path) -> None:
@@ -126,7 +132,7 @@ def test_default_range_without_remotes_checks_head(repo: Repo) -> None:
 
 def test_rule_severity_from_policy(repo: Repo) -> None:
     repo.commit(f"b\n\n{CLAUDE}\n")
-    repo.write(".reviewgate.yaml", "version: 1\nrules:\n  RG101: warning\n")
+    repo.write(".reviewgate.yaml", "version: 1\nrules:\n  RG101: warning\n  RG301: warning\n")
     result = reviewgate(repo.path, "check", "HEAD")
     assert result.returncode == 0
     assert "RG101 [warning]" in result.stdout
@@ -163,7 +169,7 @@ def test_policy_errors_exit_two_with_file_and_line(repo: Repo, policy: str, patt
 def test_config_option_and_environment_select_the_policy(repo: Repo, tmp_path: Path) -> None:
     repo.commit(f"b\n\n{CLAUDE}\n")
     lenient = tmp_path / "lenient.yaml"
-    lenient.write_text("version: 1\nassistance:\n  require: 'off'\n")
+    lenient.write_text(RELAXED)
     assert reviewgate(repo.path, "check", "HEAD").returncode == 1
     assert reviewgate(repo.path, "check", "HEAD", "--config", str(lenient)).returncode == 0
     env = {"REVIEWGATE_CONFIG": str(lenient)}
@@ -265,13 +271,17 @@ def github_pull_request(repo: Repo, tmp_path: Path, base: str, head: str) -> dic
     }
 
 
+RELAXED = "version: 1\nassistance:\n  require: 'off'\nsignoff:\n  required_for: none\n"
+
+
 def test_in_ci_the_base_policy_judges_a_pull_request_that_relaxes_it(
     repo: Repo, tmp_path: Path
 ) -> None:
     base = repo.commit("base", {".reviewgate.yaml": "version: 1\n", "a.py": "x = 1\n"})
     repo.git("checkout", "-q", "-b", "feature")
     repo.commit(
-        "feat: relax the gate", {".reviewgate.yaml": "version: 1\nassistance:\n  require: 'off'\n"}
+        "feat: relax the gate",
+        {".reviewgate.yaml": RELAXED},
     )
     head = repo.commit(f"feat: ghost-written\n\n{CLAUDE}\n", {"b.py": "y = 2\n"})
     env = github_pull_request(repo, tmp_path, base, head)

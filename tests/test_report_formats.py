@@ -32,12 +32,25 @@ from reviewgate.report.sarif import FINGERPRINT_KEY, render_sarif
 SCHEMA_FILE = Path(__file__).parent / "data" / "sarif-schema-2.1.0.json"
 SCHEMA_SHA256 = "c3b4bb2d6093897483348925aaa73af03b3e3f4bd4ca38cef26dcb4212a2682e"
 CLAUDE = "🤖 Generated with [Claude Code](https://claude.com/claude-code)"
-KERNEL_POLICY = "version: 1\nassistance:\n  format: kernel\nrules:\n  RG102: warning\n"
+# Sign-off is off so that the fixture's findings stay the two the formats are about.
+KERNEL_POLICY = (
+    "version: 1\nassistance:\n  format: kernel\nsignoff:\n  required_for: none\n"
+    "rules:\n  RG102: warning\n"
+)
 SARIF_LEVEL = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.NOTICE: "note"}
 
 
-def check(repo: Repo) -> CheckResult:
-    return run_check(revisions=("HEAD",), cwd=repo.path)
+def without_signoff(repo: Repo) -> str:
+    """A policy file (outside the repository) that keeps a test to the disclosure
+    findings its format is about: with sign-off on, every assisted commit would also
+    carry an RG301."""
+    path = repo.path.parent / "no-signoff.yaml"
+    path.write_text("version: 1\nsignoff:\n  required_for: none\n", encoding="utf-8")
+    return str(path)
+
+
+def check(repo: Repo, config: str | None = None) -> CheckResult:
+    return run_check(revisions=("HEAD",), cwd=repo.path, config=config)
 
 
 @pytest.fixture
@@ -192,19 +205,21 @@ def test_sarif_points_at_a_file_of_the_commit_else_the_policy_file(repo: Repo) -
 
 
 def test_sarif_uri_keeps_the_bytes_of_a_path_that_is_not_utf8(repo: Repo) -> None:
+    policy = without_signoff(repo)
     # The file system takes the lone surrogate back to the byte 0xFF.
     sha = repo.commit(f"feat: latin-1 name\n\n{CLAUDE}\n", {"caf\udcff.txt": "x\n"})
-    (only,) = json.loads(render_sarif(check(repo)))["runs"][0]["results"]
+    (only,) = json.loads(render_sarif(check(repo, policy)))["runs"][0]["results"]
     assert only["properties"]["commit"] == sha
     assert only["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] == "caf%FF.txt"
 
 
 def test_sarif_fingerprints_are_stable_and_distinct(repo: Repo) -> None:
+    policy = without_signoff(repo)
     first = repo.commit(f"feat: one\n\n{CLAUDE}\n", {"a.py": "1\n"})
     second = repo.commit(f"feat: two\n\n{CLAUDE}\n", {"b.py": "2\n"})
 
     def fingerprints() -> list[str]:
-        results = json.loads(render_sarif(check(repo)))["runs"][0]["results"]
+        results = json.loads(render_sarif(check(repo, policy)))["runs"][0]["results"]
         return [r["partialFingerprints"][FINGERPRINT_KEY] for r in results]
 
     before = fingerprints()
@@ -245,8 +260,9 @@ def test_github_lines_are_exact(
 
 
 def test_github_escapes_percent_and_line_breaks_in_the_message(repo: Repo) -> None:
+    policy = without_signoff(repo)
     sha = repo.commit(f"feat: 50% done\rhidden::warning::x, y\n\n{CLAUDE}\n")
-    result = check(repo)
+    result = check(repo, policy)
     (finding,) = result.findings
     command, summary = render_github(result).splitlines()
     prefix = "::error title=RG101 undeclared-assistance::"
@@ -277,10 +293,11 @@ def test_github_clean_range_has_only_the_summary(repo: Repo) -> None:
 
 
 def test_github_notice_uses_the_notice_command(repo: Repo) -> None:
+    policy = without_signoff(repo)
     # No rule reports a notice yet and policies cannot ask for one, so the finding
     # of a real check is turned into one.
     sha = repo.commit(f"feat: ghost\n\n{CLAUDE}\n")
-    result = check(repo)
+    result = check(repo, policy)
     noticed = replace(
         result, findings=tuple(replace(f, severity=Severity.NOTICE) for f in result.findings)
     )
@@ -339,12 +356,13 @@ def test_junit_counts_failures_and_keeps_warnings_in_system_out(
 
 
 def test_junit_lists_every_error_of_a_commit(repo: Repo) -> None:
+    policy = without_signoff(repo)
     # A tool's footer under a `none` declaration (RG101), and the tool signing off (RG103).
     repo.commit(
         f"feat: two errors\n\n{CLAUDE}\n\n"
         "Assisted-by: none\nSigned-off-by: Claude <noreply@anthropic.com>\n"
     )
-    result = check(repo)
+    result = check(repo, policy)
     assert [(f.code, f.severity) for f in result.findings] == [
         ("RG101", Severity.ERROR),
         ("RG103", Severity.ERROR),
