@@ -1,0 +1,174 @@
+"""`reviewgate approve [RANGE]`: a person records that they reviewed a range.
+
+The approval is a signed line in a note on the range's tip (see approvals.py);
+nothing else in the repository changes. Sharing it is a push of the notes ref.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from reviewgate.commit import Person
+from reviewgate.errors import ReviewgateError
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
+
+PUSH_HINT = "share it: git push origin refs/notes/reviewgate-approvals"
+
+
+@dataclass(frozen=True)
+class ResolvedRange:
+    base: str  # "" when the range reaches a root commit
+    tip: str
+    commits: tuple[tuple[str, str], ...]  # (sha, tree), oldest first
+
+
+@dataclass(frozen=True)
+class ApproveResult:
+    reviewer: Person
+    range: ResolvedRange
+    described: str  # the range as the user gave it (or the default)
+    line: str  # the record as written (or as it would be, for a dry run)
+    signed_format: str  # "ssh" | "openpgp" | "" (unsigned)
+    written: bool
+    warnings: tuple[str, ...] = ()
+
+    def summary(self) -> str:
+        count = len(self.range.commits)
+        noun = "commit" if count == 1 else "commits"
+        span = (
+            f"{self.range.base[:12]}..{self.range.tip[:12]}"
+            if self.range.base
+            else (f"{self.range.tip[:12]} and its ancestors")
+        )
+        how = f"signed ({self.signed_format})" if self.signed_format else "unsigned"
+        verb = "approved" if self.written else "would approve (dry run)"
+        if not self.written and self.signed_format:
+            how = f"to be signed ({self.signed_format})"
+        return f"{verb} {count} {noun} {span} ({self.described}) as {self.reviewer}, {how}"
+
+
+def run_approve(
+    revisions: Sequence[str] = (),
+    *,
+    cwd: str | Path | None = None,
+    environ: Mapping[str, str] | None = None,
+    dry_run: bool = False,
+    date: str | None = None,
+) -> ApproveResult:
+    """Record the approval of `revisions` (default: the commits not upstream yet)
+    by git's user.name/user.email, signed when git has a signing key."""
+    import os
+
+    from reviewgate.agents import detect_agent
+
+    env = os.environ if environ is None else environ
+    agent = detect_agent(env)
+    if agent is not None:
+        raise ReviewgateError(
+            f"refusing to approve from inside {agent.name} (seen in ${agent.evidence}): "
+            "an approval must come from a person, not from the tool whose work it reviews"
+        )
+    from reviewgate.approval_signing import SigningConfig, sign
+    from reviewgate.approvals import add_approval_line, format_line, format_payload, git_config
+    from reviewgate.git import default_range, open_repo, validate_revisions
+
+    repo = open_repo(cwd)
+    config = git_config(repo, r"^user\.(name|email|signingkey)$|^gpg\.")
+    reviewer = _reviewer(config)
+    if revisions:
+        chosen = validate_revisions(revisions)
+    else:
+        spec = default_range(repo)
+        if spec is None:
+            raise ReviewgateError("nothing to approve: HEAD has no commits yet")
+        chosen = spec.revisions
+    described = " ".join(chosen)
+    resolved = resolve_range(repo, chosen, described)
+    payload = format_payload(
+        reviewer, resolved.base, resolved.tip, resolved.commits, date or _now()
+    )
+    signing = SigningConfig.from_git_config(config)
+    warnings: tuple[str, ...] = ()
+    if not signing.key:
+        warnings = (
+            "no signing key configured (user.signingKey): the approval is unsigned, and a "
+            "policy with signoff.signature will not accept it",
+        )
+    signed = None if dry_run else sign(payload.encode("utf-8"), signing)
+    line = format_line(payload, signed)
+    if not dry_run:
+        add_approval_line(repo, resolved.tip, line)
+    fmt = signing.format if signing.key else ""
+    return ApproveResult(reviewer, resolved, described, line, fmt, not dry_run, warnings)
+
+
+def _reviewer(config: Mapping[str, str]) -> Person:
+    from reviewgate.identity import match_identity
+
+    name, email = config.get("user.name", "").strip(), config.get("user.email", "").strip()
+    if not name or not email:
+        raise ReviewgateError(
+            "who is approving? set git's identity first: "
+            "git config user.name 'Your Name' && git config user.email you@example.org"
+        )
+    tool = match_identity(name, email)
+    if tool is not None:
+        raise ReviewgateError(
+            f"user.email {email} is {tool.name}'s identity; an approval must come from a person"
+        )
+    return Person(name, email)
+
+
+def resolve_range(repo: Any, revisions: Sequence[str], described: str) -> ResolvedRange:
+    """The commits of `revisions` with their trees, its one tip and its base, from
+    ONE `git log` process."""
+    from reviewgate.approvals import run_git
+    from reviewgate.errors import GitError
+
+    try:
+        out = run_git(repo, "log", "--format=%H %T %P", *revisions, "--")
+    except GitError as error:
+        raise ReviewgateError(f"cannot approve {described}: {_git_words(error)}") from None
+    rows = [line.split() for line in out.decode("ascii").splitlines() if line]
+    if not rows:
+        raise ReviewgateError(f"nothing to approve: {described} holds no commits")
+    trees = {row[0]: row[1] for row in rows}
+    parents = {row[0]: row[2:] for row in rows}
+    inner = {p for ps in parents.values() for p in ps}
+    tips = [sha for sha in trees if sha not in inner]
+    if len(tips) != 1:
+        raise ReviewgateError(
+            f"cannot approve {described}: it has {len(tips)} tips; approve one branch's range "
+            "(BASE..TIP) at a time"
+        )
+    tip = tips[0]
+    base, sha = "", tip
+    # The base is where the tip's first-parent line leaves the range.
+    while sha in parents:
+        first = parents[sha][:1]
+        if not first:
+            break
+        if first[0] not in trees:
+            base = first[0]
+            break
+        sha = first[0]
+    commits = tuple((row[0], row[1]) for row in reversed(rows))
+    return ResolvedRange(base, tip, commits)
+
+
+def _git_words(error: Exception) -> str:
+    text = str(error).removeprefix("git log: ")
+    if "bad revision" in text or "unknown revision" in text or "ambiguous argument" in text:
+        return f"unknown revision ({text})"
+    return text
+
+
+def _now() -> str:
+    from datetime import datetime, timezone
+
+    return datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
