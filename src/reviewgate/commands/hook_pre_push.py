@@ -1,0 +1,165 @@
+"""`reviewgate hook pre-push REMOTE URL`: check every pushed ref's new commits.
+
+git writes one line per ref on stdin. For each ref the commits the remote lacks:
+`OLD..NEW` when this clone has the remote's old commit, else (a new branch, or a
+force-push over a commit this clone never fetched) `NEW --not --remotes=REMOTE`.
+All refs are read by ONE `git log` (`NEW1 NEW2 ^OLD1 [--not --remotes=REMOTE]`):
+every excluded commit is already on the remote, so excluding it from every ref's
+walk is as right as from its own. Each finding is then told to the refs that reach
+its commit within that walk (pushed_refs.reachable_within), so the report still
+names the ref.
+
+Under pre-commit the ref lines never arrive: pre-commit reads them itself and hands
+its hooks the first ref with new commits in PRE_COMMIT_* variables, so that is all
+this hook can check there (docs/hooks.md).
+
+The policy is the pusher's own, as for `reviewgate check`: the gate that cannot be
+skipped is the server's pre-receive hook.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from reviewgate.pushed_refs import RefUpdate, is_notes_ref, short
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    from reviewgate.commands.check import CheckResult
+
+ZERO = "0" * 40
+
+
+@dataclass(frozen=True)
+class PushRange:
+    """One ref's share of the push. `base` is the remote's old commit when this
+    clone has it; None sends the ref to the `--not --remotes=REMOTE` rule."""
+
+    update: RefUpdate
+    tip: str
+    base: str | None
+
+    def describe(self, remote: str) -> str:
+        if self.base is not None:
+            return f"{self.update.ref} ({short(self.base)}..{short(self.tip)})"
+        return f"{self.update.ref} (new: {short(self.tip)} --not --remotes={remote})"
+
+
+def plan_push(
+    updates: Sequence[RefUpdate], peeled: Mapping[str, str | None]
+) -> tuple[tuple[PushRange, ...], tuple[str, ...]]:
+    """The ranges to read, and why any pushed ref is not checked. Pure.
+    Deletions and notes refs (approvals, the verify cache: bookkeeping, not
+    history under review) are left out."""
+    ranges: list[PushRange] = []
+    skipped: list[str] = []
+    for update in updates:
+        if update.is_deletion or is_notes_ref(update.ref):
+            continue
+        tip = peeled.get(update.new)
+        if tip is None:
+            skipped.append(f"{update.ref}: {short(update.new)} is not a commit; not checked")
+            continue
+        base = None if update.is_creation else peeled.get(update.old)
+        ranges.append(PushRange(update, tip, base))
+    return tuple(ranges), tuple(skipped)
+
+
+def push_revisions(
+    ranges: Sequence[PushRange], remote: str, *, exclude_remotes: bool = False
+) -> tuple[str, ...]:
+    """One selection for all refs: the tips, the known old commits excluded, and
+    the remote-tracking branches excluded when some ref needs them."""
+    tips = list(dict.fromkeys(r.tip for r in ranges))
+    bases = [f"^{b}" for b in dict.fromkeys(r.base for r in ranges if r.base is not None)]
+    tail: list[str] = []
+    if exclude_remotes or any(r.base is None for r in ranges):
+        tail = ["--not", f"--remotes={remote}" if remote else "--remotes"]
+    return (*tips, *bases, *tail)
+
+
+def updates_from_pre_commit(environ: Mapping[str, str]) -> tuple[str, tuple[RefUpdate, ...]]:
+    """The one ref pre-commit tells its pre-push hooks about, and the remote.
+    PRE_COMMIT_FROM_REF is the remote's old commit, or for a new branch the parent
+    of its oldest new commit: on the remote either way."""
+    new = environ.get("PRE_COMMIT_TO_REF") or environ.get("PRE_COMMIT_LOCAL_BRANCH") or ""
+    if not new:
+        return environ.get("PRE_COMMIT_REMOTE_NAME", ""), ()
+    ref = environ.get("PRE_COMMIT_REMOTE_BRANCH") or environ.get("PRE_COMMIT_LOCAL_BRANCH") or new
+    old = environ.get("PRE_COMMIT_FROM_REF") or ZERO
+    update = RefUpdate(ref, old, new, environ.get("PRE_COMMIT_LOCAL_BRANCH", ""))
+    return environ.get("PRE_COMMIT_REMOTE_NAME", ""), (update,)
+
+
+def pre_push_hook(
+    remote: str | None,
+    url: str | None,
+    stdin_text: str,
+    environ: Mapping[str, str],
+    *,
+    config: str | None = None,
+    cwd: str | Path | None = None,
+) -> tuple[int, str]:
+    """(exit status, text for stderr). 1 blocks the push."""
+    from reviewgate.git import open_repo
+    from reviewgate.pushed_refs import parse_pre_push, peel_commits
+
+    updates = parse_pre_push(stdin_text)
+    from_pre_commit = not updates and not remote
+    if from_pre_commit:
+        remote, updates = updates_from_pre_commit(environ)
+    remote = remote or ""
+    if not updates:
+        return 0, ""
+    repo = open_repo(cwd)
+    peeled = peel_commits(repo, [oid for u in updates for oid in (u.old, u.new)])
+    ranges, skipped = plan_push(updates, peeled)
+    lines = [f"reviewgate: {note}" for note in skipped]
+    if not ranges:
+        return 0, "".join(f"{line}\n" for line in lines)
+    # pre-commit's old commit may be a parent it computed: the remote-tracking
+    # branches keep a new branch's range to what the remote lacks.
+    revisions = push_revisions(ranges, remote, exclude_remotes=from_pre_commit)
+    result = _run(revisions, config, repo)
+    return result.exit_code, "".join(
+        f"{line}\n" for line in [*lines, *_report(result, ranges, remote, url)]
+    )
+
+
+def _run(revisions: Sequence[str], config: str | None, repo: object) -> CheckResult:
+    from reviewgate.commands.check import run_check
+
+    cwd = repo.working_tree_dir or repo.git_dir  # type: ignore[attr-defined]
+    return run_check(revisions=revisions, config=config, cwd=cwd, deepen=False, with_paths=False)
+
+
+def _report(
+    result: CheckResult, ranges: Sequence[PushRange], remote: str, url: str | None
+) -> list[str]:
+    from dataclasses import replace
+
+    from reviewgate.pushed_refs import reachable_within, restrict
+    from reviewgate.report.text import render_text, summary_line
+
+    parents = {c.sha: c.parents for c in result.commits}
+    lines: list[str] = []
+    for push_range in ranges:
+        shas = reachable_within(push_range.tip, parents)
+        part = restrict(result, shas, push_range.describe(remote))
+        if part.findings:
+            lines.extend(render_text(part).splitlines())
+    lines.extend(f"reviewgate: note: {note}" for note in result.notes)
+    where = remote or url or "the remote"
+    refs = "ref" if len(ranges) == 1 else "refs"
+    lines.append(summary_line(replace(result, range=f"{len(ranges)} {refs} pushed to {where}")))
+    if result.exit_code:
+        lines.append(
+            f"reviewgate: push to {where} blocked: fix the commits above, then push again "
+            "(the hints name the line to add or replace; `git commit --amend` rewrites the "
+            "last commit, `git rebase -i` with `reword` an older one). `git push --no-verify` "
+            "skips this hook, not the server's gate."
+        )
+    return lines

@@ -1,0 +1,208 @@
+"""`reviewgate hook pre-receive`: the server's gate, which `--no-verify` cannot skip.
+
+git runs it in the (usually bare) receiving repository with `<old> <new> <ref>`
+lines on stdin, before any ref moves. The pushed objects sit in a quarantine
+directory that git names in GIT_OBJECT_DIRECTORY / GIT_ALTERNATE_OBJECT_DIRECTORIES;
+the git processes started here inherit that environment and so see them. Nothing
+is written: git refuses ref updates during pre-receive, and a rejected push's
+objects are dropped with the quarantine.
+
+Each gated ref's new commits: `OLD..NEW` for an update, `NEW --not --all` (the
+commits no existing ref has) for a new ref; deletions pass; tags are peeled.
+
+Trust: the policy and the allowed signers are read at a revision the server
+already holds, never from the pushed commits: the ref's old value for an update,
+the default branch (HEAD) for a new ref; built-in defaults when there is none yet
+(an empty repository), unless the server names a policy file (--config or
+REVIEWGATE_CONFIG). Refs are read one `git log` each, since each has its own
+trusted policy and its own exclusions: folding one ref's old value into another's
+walk would let commits accepted on an ungated ref slip into a gated one.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from reviewgate.pushed_refs import RefUpdate, is_notes_ref, short
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    from reviewgate.commands.check import CheckResult
+
+CONFIG_KEY = ("reviewgate", "refs")  # git config reviewgate.refs: GLOBs, multi-valued
+
+
+@dataclass(frozen=True)
+class ReceiveRange:
+    """One gated ref's new commits and the revision whose policy judges them."""
+
+    update: RefUpdate
+    tip: str
+    revisions: tuple[str, ...]
+    trusted: str | None
+
+    def describe(self) -> str:
+        if self.trusted is not None and self.revisions[1:] == (f"^{self.trusted}",):
+            return f"{self.update.ref} ({short(self.trusted)}..{short(self.tip)})"
+        return f"{self.update.ref} (new: {short(self.tip)}, the commits no other ref has)"
+
+
+def is_gated(ref: str, patterns: Sequence[str]) -> bool:
+    """No patterns gate every ref but notes refs (approvals, the verify cache:
+    bookkeeping, not history under review); `*` in a pattern also matches `/`."""
+    if not patterns:
+        return not is_notes_ref(ref)
+    return any(fnmatch.fnmatchcase(ref, p) for p in patterns)
+
+
+def plan_receive(
+    updates: Sequence[RefUpdate],
+    peeled: Mapping[str, str | None],
+    *,
+    patterns: Sequence[str],
+    default_branch: str | None,
+    existing: Sequence[str] | None,
+) -> tuple[tuple[ReceiveRange, ...], tuple[str, ...]]:
+    """The ranges to check, and notes on pushed refs left unchecked. Pure.
+
+    `existing` holds the commits of the gated refs already here, excluded from a
+    new ref's range; None excludes every ref (`--all`), as when all are gated."""
+    ranges: list[ReceiveRange] = []
+    skipped: list[str] = []
+    for update in updates:
+        if update.is_deletion or not is_gated(update.ref, patterns):
+            continue
+        tip = peeled.get(update.new)
+        if tip is None:
+            skipped.append(f"{update.ref}: {short(update.new)} is not a commit; not checked")
+            continue
+        old = None if update.is_creation else peeled.get(update.old)
+        if old is not None:
+            ranges.append(ReceiveRange(update, tip, (tip, f"^{old}"), old))
+            continue
+        if existing is None:
+            revisions: tuple[str, ...] = (tip, "--not", "--all")
+        else:
+            revisions = (tip, *(f"^{oid}" for oid in dict.fromkeys(existing)))
+        ranges.append(ReceiveRange(update, tip, revisions, default_branch))
+    return tuple(ranges), tuple(skipped)
+
+
+def pre_receive_hook(
+    stdin_text: str,
+    *,
+    patterns: Sequence[str] = (),
+    config: str | None = None,
+    cwd: str | Path | None = None,
+) -> tuple[int, str]:
+    """(exit status, text for stderr). 1 rejects the whole push."""
+    from reviewgate.git import open_repo
+    from reviewgate.pushed_refs import parse_pre_receive, peel_commits
+
+    updates = parse_pre_receive(stdin_text)
+    if not any(not u.is_deletion for u in updates):
+        return 0, ""
+    repo = open_repo(cwd)
+    patterns = tuple(patterns) or _configured_patterns(repo)
+    peeled = peel_commits(repo, [oid for u in updates for oid in (u.old, u.new)])
+    ranges, skipped = plan_receive(
+        updates,
+        peeled,
+        patterns=patterns,
+        default_branch=_default_branch(repo),
+        existing=_gated_ref_commits(repo, patterns) if patterns else None,
+    )
+    lines = [f"reviewgate: {note}" for note in skipped]
+    where = repo.git_dir
+    rejected = 0
+    checked = 0
+    for receive in ranges:
+        result = _check(receive, config, where)
+        checked += len(result.commits)
+        if result.findings or result.notes:
+            lines.extend(_render(result, receive).splitlines())
+        rejected += result.exit_code
+    if ranges:
+        lines.append(
+            f"reviewgate: {checked} new commit{'s' if checked != 1 else ''} checked in "
+            f"{len(ranges)} ref{'s' if len(ranges) != 1 else ''}: "
+            + (f"{rejected} of them rejected" if rejected else "accepted")
+        )
+    if rejected:
+        lines.extend(_HOW_TO_FIX)
+    return (1 if rejected else 0), "".join(f"{line}\n" for line in lines)
+
+
+_HOW_TO_FIX = (
+    "reviewgate: the push is rejected and no ref was updated.",
+    "reviewgate: fix the commits listed above (each hint names the line to add or replace;",
+    "reviewgate: `git commit --amend` rewrites the last commit, `git rebase -i` with `reword`",
+    "reviewgate: an older one), then push again. The policy judging a push is the one the",
+    "reviewgate: server already has (the ref's old value, or the default branch for a new",
+    "reviewgate: ref): changing .reviewgate.yaml in the same push does not change it.",
+)
+
+
+def _check(receive: ReceiveRange, config: str | None, where: str) -> CheckResult:
+    from reviewgate.commands.check import run_check
+    from reviewgate.gather import GatherOptions
+
+    return run_check(
+        revisions=receive.revisions,
+        config=config,
+        cwd=where,
+        deepen=False,  # a server never fetches
+        policy_from=receive.trusted,
+        policy_head=receive.tip,
+        with_paths=False,
+        # Verdicts come from the cache only: running tests would write worktrees
+        # and notes, and git allows no writes during pre-receive.
+        gather=GatherOptions(verify=False),
+    )
+
+
+def _render(result: CheckResult, receive: ReceiveRange) -> str:
+    from dataclasses import replace
+
+    from reviewgate.report.text import render_text
+
+    return render_text(replace(result, range=receive.describe()))
+
+
+def _default_branch(repo: object) -> str | None:
+    """HEAD's commit: a new ref is judged by the default branch's policy."""
+    try:
+        out = repo.git.rev_parse("--verify", "--quiet", "HEAD^{commit}")  # type: ignore[attr-defined]
+    except Exception:  # an empty repository: HEAD names a branch yet unborn
+        return None
+    return out.strip() or None
+
+
+def _configured_patterns(repo: object) -> tuple[str, ...]:
+    reader = repo.config_reader()  # type: ignore[attr-defined]
+    try:
+        values = reader.get_values(*CONFIG_KEY)
+    except Exception:  # GitPython raises several errors for an unset key
+        return ()
+    return tuple(str(v) for v in values if str(v).strip())
+
+
+def _gated_ref_commits(repo: object, patterns: Sequence[str]) -> tuple[str, ...]:
+    """The commits of the existing refs that `patterns` gate (tags peeled once)."""
+    out = repo.git.for_each_ref(  # type: ignore[attr-defined]
+        "--format=%(objecttype) %(objectname) %(*objecttype) %(*objectname) %(refname)"
+    )
+    commits = []
+    for line in out.splitlines():
+        kind, oid, target_kind, target, ref = line.split(" ", 4)
+        if not is_gated(ref, patterns):
+            continue
+        if kind == "commit":
+            commits.append(oid)
+        elif target_kind == "commit":
+            commits.append(target)
+    return tuple(commits)
