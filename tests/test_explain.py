@@ -7,7 +7,7 @@ import re
 import pytest
 
 import reviewgate.rules  # noqa: F401  (registers the rules)
-from reviewgate.commands.explain import explain, explain_all, find_rule
+from reviewgate.commands.explain import PLANNED_RULES, explain, explain_all, find_rule
 from reviewgate.errors import ReviewgateError
 from reviewgate.findings import RULES
 from reviewgate.rules.assistance import check_assistance
@@ -94,6 +94,7 @@ def test_explain_all_is_one_line_per_rule() -> None:
         assert rule.name in line and line.endswith(rule.summary)
 
 
-def test_a_planned_rule_is_not_called_unknown() -> None:
-    with pytest.raises(ReviewgateError, match=r"RG201 \(fix-without-test\) is planned"):
-        explain("rg201")
+def test_a_planned_rule_is_not_called_unknown(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setitem(PLANNED_RULES, "RG999", "some-future-rule")
+    with pytest.raises(ReviewgateError, match=r"RG999 \(some-future-rule\) is planned"):
+        explain("rg999")

@@ -28,6 +28,22 @@ config_option = click.option(
 )
 
 
+def verify_options(func: F) -> F:
+    """--no-cache, -j and --shard, shared by `verify` and `check --verify`."""
+    func = click.option(
+        "--shard", metavar="K/N",
+        help="Verify only the K-th of N shares of the fixes (a CI matrix; 1 <= K <= N).",
+    )(func)
+    func = click.option(
+        "-j", "--jobs", type=click.IntRange(min=1), default=1, show_default=True,
+        help="Verify N fixes at once, each in its own worktree.",
+    )(func)
+    return click.option(  # type: ignore[return-value]
+        "--no-cache", is_flag=True,
+        help="Re-run every fix, ignoring results cached in refs/notes/reviewgate.",
+    )(func)
+
+
 def reports_errors(func: F) -> F:
     """Turn reviewgate's errors into one line on stderr and exit status 2."""
 
@@ -71,7 +87,10 @@ def main() -> None:
     metavar="REV",
     help="Read the policy at this trusted revision (default in CI: the target branch).",
 )
+@click.option("--verify", "run_verify", is_flag=True,
+              help="Also prove each fix red, then green (see `reviewgate verify`).")
 @config_option
+@verify_options
 @reports_errors
 def check(
     revisions: tuple[str, ...],
@@ -80,7 +99,11 @@ def check(
     output: str | None,
     deepen: bool | None,
     policy_from: str | None,
+    run_verify: bool,
     config: str | None,
+    no_cache: bool,
+    jobs: int,
+    shard: str | None,
 ) -> None:
     """Check the commits of RANGE (anything `git rev-list` accepts).
 
@@ -88,16 +111,41 @@ def check(
     merge request's commits, judged by the policy of the target branch; elsewhere
     `@{upstream}..HEAD`, or HEAD's commits that no remote-tracking branch has.
     """
+    from contextlib import nullcontext
+
     from reviewgate.commands.check import render, report_needs_paths, run_check, write_report
 
-    result = run_check(
-        revisions=revisions,
-        max_count=max_count,
-        config=config,
-        deepen=deepen,
-        policy_from=policy_from,
-        with_paths=report_needs_paths(fmt),
-    )
+    gather = progress = None
+    signals: Any = nullcontext()
+    if not run_verify and (no_cache or jobs != 1 or shard):
+        raise ReviewgateError("--no-cache, -j and --shard apply to verification; add --verify")
+    if run_verify:
+        from reviewgate.commands.verify import (
+            Progress,
+            check_verify_options,
+            interrupts_as_keyboard_interrupt,
+        )
+
+        progress = Progress()
+        gather = check_verify_options(no_cache, jobs, shard, progress)
+        signals = interrupts_as_keyboard_interrupt()
+    try:
+        with signals:
+            result = run_check(
+                revisions=revisions,
+                max_count=max_count,
+                config=config,
+                deepen=deepen,
+                policy_from=policy_from,
+                with_paths=report_needs_paths(fmt),
+                gather=gather,  # type: ignore[arg-type]
+            )
+    except KeyboardInterrupt:
+        click.echo("reviewgate: interrupted; temporary worktrees removed", err=True)
+        sys.exit(130)
+    finally:
+        if progress is not None:
+            progress.close()
     text = render(result, fmt)
     if output:
         write_report(output, text)
@@ -110,9 +158,49 @@ def check(
     sys.exit(result.exit_code)
 
 
+@main.command("verify", context_settings={"ignore_unknown_options": True})
+@click.argument("revisions", nargs=-1, type=click.UNPROCESSED)
+@click.option("-n", "--max-count", type=click.IntRange(min=1), help="Verify at most N commits.")
+@click.option(
+    "--policy-from",
+    metavar="REV",
+    help="Read the policy at this trusted revision (default in CI: the target branch).",
+)
+@config_option
+@verify_options
+@reports_errors
+def verify_command(
+    revisions: tuple[str, ...],
+    max_count: int | None,
+    policy_from: str | None,
+    config: str | None,
+    no_cache: bool,
+    jobs: int,
+    shard: str | None,
+) -> None:
+    """Prove that each fix of RANGE has a test that fails without it (red) and
+    passes with it (green), in temporary worktrees; results are cached in
+    refs/notes/reviewgate. RANGE defaults as for `check`."""
+    from reviewgate.commands.verify import Progress, render_verify, run_verify
+
+    progress = Progress()
+    try:
+        result = run_verify(
+            revisions, config=config, policy_from=policy_from, use_cache=not no_cache,
+            jobs=jobs, shard=shard, on_verdict=progress, max_count=max_count,
+        )
+    except KeyboardInterrupt:
+        progress.close()
+        click.echo("reviewgate: interrupted; temporary worktrees removed", err=True)
+        sys.exit(130)
+    progress.close()
+    click.echo(render_verify(result), nl=False)
+    sys.exit(result.exit_code)
+
+
 @main.group()
 def hook() -> None:
-    """Entry points for git hooks (commit-msg, prepare-commit-msg)."""
+    """Entry points for git hooks (commit-msg, prepare-commit-msg, pre-push, pre-receive)."""
 
 
 @hook.command("commit-msg")
@@ -142,6 +230,39 @@ def hook_prepare_commit_msg(message_file: str, source: str, sha: str, config: st
     code, text = prepare_commit_msg_hook(message_file, source, sha, config=config)
     if text:
         click.echo(text, err=True, nl=False)
+    sys.exit(code)
+
+
+@hook.command("pre-push")
+@click.argument("remote", required=False, default="")
+@click.argument("url", required=False, default="")
+@config_option
+@reports_errors
+def hook_pre_push(remote: str, url: str, config: str | None) -> None:
+    """Check the new commits of every ref git pushes (its ref lines on stdin)."""
+    import os
+
+    from reviewgate.commands.hook_pre_push import pre_push_hook
+    from reviewgate.pushed_refs import read_hook_stdin
+
+    code, text = pre_push_hook(remote, url, read_hook_stdin(), os.environ, config=config)
+    click.echo(text, err=True, nl=False)
+    sys.exit(code)
+
+
+@hook.command("pre-receive")
+@click.option("--ref", "refs", multiple=True, metavar="GLOB",
+              help="Gate only refs matching GLOB (repeatable; default: git config "
+              "reviewgate.refs, else every ref but refs/notes/*).")
+@config_option
+@reports_errors
+def hook_pre_receive(refs: tuple[str, ...], config: str | None) -> None:
+    """Server side: reject a push whose new commits break the policy (git's lines on stdin)."""
+    from reviewgate.commands.hook_pre_receive import pre_receive_hook
+    from reviewgate.pushed_refs import read_hook_stdin
+
+    code, text = pre_receive_hook(read_hook_stdin(), patterns=refs, config=config)
+    click.echo(text, err=True, nl=False)
     sys.exit(code)
 
 
@@ -202,6 +323,26 @@ def stats(
 
         write_report(html_file, render_stats_html(figures))
         click.echo(f"wrote {html_file}")
+
+
+@main.command(context_settings={"ignore_unknown_options": True})
+@click.argument("revisions", nargs=-1, type=click.UNPROCESSED)
+@click.option("--dry-run", is_flag=True, help="Print the record; sign and write nothing.")
+@click.option("--show", is_flag=True, help="Also print the record as written.")
+@reports_errors
+def approve(revisions: tuple[str, ...], dry_run: bool, show: bool) -> None:
+    """Record that you reviewed RANGE (default: the commits not upstream yet), as a
+    signed note under refs/notes/reviewgate-approvals (docs/approve.md)."""
+    from reviewgate.commands.approve import PUSH_HINT, run_approve
+
+    result = run_approve(revisions, dry_run=dry_run)
+    for warning in result.warnings:
+        click.echo(f"reviewgate: warning: {warning}", err=True)
+    if show or dry_run:
+        click.echo(result.line)
+    click.echo(result.summary())
+    if result.written:
+        click.echo(PUSH_HINT)
 
 
 @main.command()

@@ -28,6 +28,8 @@ class GatherOptions:
     verify: bool = False  # run the verifier for fixes without a cached verdict
     use_cache: bool = True
     jobs: int = 1
+    shard: tuple[int, int] | None = None  # (K, N): verify only the K-th of N shards
+    on_verdict: Any = None  # called (verdict, done, total) as each verdict arrives
 
 
 def enabled(policy: Policy, *codes: str) -> bool:
@@ -40,6 +42,38 @@ def gather_evidence(
 ) -> Evidence:
     evidence = Evidence()
     # --- pairs (RG201, RG204) ---
+    if enabled(policy, "RG201", "RG204"):
+        from reviewgate.diffs import (
+            read_changes,
+            read_test_patches,
+            weakening_candidates,
+            with_test_patches,
+        )
+        from reviewgate.fixes import fix_candidates, pair_fixes
+
+        # Only fixes, their first parents and named test commits pay for a diff. In
+        # range order: git reads neighbouring trees from its packs twice as fast.
+        wanted = fix_candidates(commits, policy)
+        ordered = [commit.sha for commit in commits if commit.sha in wanted]
+        diffs = read_changes(repo, ordered, policy)
+        if enabled(policy, "RG204"):
+            # Line changes only where a fix modifies a test file: trees are cheap
+            # for git to compare, blobs are not.
+            needed = weakening_candidates(pair_fixes(commits, policy, diffs), diffs)
+            chosen = {sha: needed[sha] for sha in ordered if sha in needed}
+            diffs = with_test_patches(diffs, read_test_patches(repo, chosen, policy))
+        evidence = replace(evidence, diffs={**evidence.diffs, **diffs})
     # --- verify (RG202, RG203, RG205) ---
+    if options.verify or enabled(policy, "RG202", "RG203", "RG205"):
+        from reviewgate.verify.gather import gather_verdicts
+
+        verdicts = gather_verdicts(repo, commits, policy, evidence, options)
+        evidence = replace(evidence, verdicts=verdicts)
     # --- signoff (RG301-RG304) ---
+    if policy.signoff.required_for != "none" and enabled(
+        policy, "RG301", "RG302", "RG303", "RG304"
+    ):
+        from reviewgate.signoff_evidence import gather_signoff
+
+        evidence = gather_signoff(repo, commits, policy, options.trusted, evidence)
     return replace(evidence)

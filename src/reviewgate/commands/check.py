@@ -14,6 +14,8 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any
 
+    from reviewgate.gather import GatherOptions
+
 
 @dataclass(frozen=True)
 class CheckResult:
@@ -62,11 +64,15 @@ def run_check(
     policy_from: str | None = None,
     environ: Mapping[str, str] | None = None,
     with_paths: bool = True,
+    policy_head: str = "HEAD",
+    gather: GatherOptions | None = None,
 ) -> CheckResult:
     """Check `revisions`; with none, the range CI describes, else the commits not
     upstream yet. `deepen` (default: on in CI) completes a shallow clone first.
     `with_paths=False` skips the diffs when neither the rules nor the report need
-    changed paths: on a long range they are most of git's work."""
+    changed paths: on a long range they are most of git's work. `policy_head` (outside
+    CI) is the revision whose policy is compared with the trusted one, so that a
+    change is reported: a server hook names the pushed commit, not its own HEAD."""
     import os
 
     from reviewgate.errors import GitError
@@ -76,7 +82,10 @@ def run_check(
     env = os.environ if environ is None else environ
     repo = open_repo(cwd)
     try:
-        return _check(repo, revisions, max_count, config, deepen, policy_from, env, with_paths)
+        return _check(
+            repo, revisions, max_count, config, deepen, policy_from, env, with_paths, policy_head,
+            gather,
+        )
     except GitError as error:
         # In a shallow clone a missing revision is almost always missing history.
         if is_shallow(repo) and SHALLOW_FIX not in str(error):
@@ -93,7 +102,11 @@ def _check(
     policy_from: str | None,
     env: Mapping[str, str],
     with_paths: bool,
+    policy_head: str = "HEAD",
+    gather: GatherOptions | None = None,
 ) -> CheckResult:
+    from dataclasses import replace
+
     from reviewgate.ci import detect_ci_range
     from reviewgate.errors import ShallowCloneError
     from reviewgate.gather import GatherOptions, gather_evidence
@@ -126,7 +139,8 @@ def _check(
             )
     # Read after deepening: in a depth-1 checkout the trusted base only arrives then.
     trusted = policy_from or (ci.base if ci is not None else None)
-    policy, notes = trusted_policy(repo, config, trusted, ci.head if ci is not None else "HEAD")
+    head = ci.head if ci is not None else policy_head
+    policy, notes = trusted_policy(repo, config, trusted, head)
     if spec is None:
         where = ci.describe if ci is not None else "HEAD (no commits yet)"
         return CheckResult(where, policy, (), (), notes)
@@ -135,7 +149,8 @@ def _check(
     commits: list[Commit] = []
     stream = read_commits(repo, spec, with_paths=with_paths or rules_need_paths(policy))
     findings = run_rules(_collecting(stream, commits), policy)
-    evidence = gather_evidence(repo, commits, policy, GatherOptions(trusted=trusted))
+    options = replace(gather or GatherOptions(), trusted=trusted)
+    evidence = gather_evidence(repo, commits, policy, options)
     findings.extend(run_range_rules(commits, policy, evidence))
     where = ci.describe if ci is not None else spec.describe()
     return CheckResult(where, policy, tuple(commits), tuple(findings), notes)
@@ -187,6 +202,9 @@ def trusted_policy(
             f"{short_rev(trusted)}; "
             "the trusted policy judges this range, the change applies once it is merged",
         )
+    from reviewgate.signoff_evidence import signers_note
+
+    notes += signers_note(repo, policy, trusted, head)
     return policy, notes
 
 

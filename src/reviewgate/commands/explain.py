@@ -11,18 +11,7 @@ from reviewgate.findings import RULES, Rule
 
 # Codes reserved by the design for capabilities still to come: a policy may already
 # set their severity, so explain must not call them unknown.
-PLANNED_RULES = {
-    "RG201": "fix-without-test",
-    "RG202": "test-not-red",
-    "RG203": "fix-not-green",
-    "RG204": "test-weakened",
-    "RG205": "verify-error",
-    "RG301": "missing-signoff",
-    "RG302": "self-signoff",
-    "RG303": "unknown-reviewer",
-    "RG304": "unsigned-signoff",
-    "RG401": "performance-claim-without-evidence",
-}
+PLANNED_RULES: dict[str, str] = {}
 
 
 def find_rule(code: str) -> Rule:

@@ -14,6 +14,10 @@ from collections.abc import Callable, Iterable, Sequence
 
 from reviewgate.message import is_fixup_subject
 from reviewgate.rules.assistance import check_assistance
+from reviewgate.rules.pairs import check_pairs
+from reviewgate.rules.perf import check_perf
+from reviewgate.rules.signoff import check_signoff
+from reviewgate.rules.verified import check_verified
 
 # `typing` costs the commit-msg hook measurable start-up time; type checkers
 # treat any name TYPE_CHECKING as true.
@@ -28,7 +32,11 @@ CommitCheck = Callable[["Commit", "Policy"], Iterable["Finding"]]
 RangeCheck = Callable[["Sequence[Commit]", "Policy", "Evidence"], Iterable["Finding"]]
 
 CHECKS: list[CommitCheck] = [check_assistance]
+CHECKS.append(check_perf)
 RANGE_CHECKS: list[RangeCheck] = []
+RANGE_CHECKS.append(check_signoff)
+RANGE_CHECKS.append(check_verified)
+RANGE_CHECKS.append(check_pairs)
 
 
 def is_fixup(commit: Commit) -> bool:
