@@ -9,10 +9,10 @@ Sections (one per concern, each owned by its module):
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 
-from reviewgate.evidence import Evidence
+from reviewgate.evidence import CommitDiff, Evidence
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -30,6 +30,7 @@ class GatherOptions:
     jobs: int = 1
     shard: tuple[int, int] | None = None  # (K, N): verify only the K-th of N shards
     on_verdict: Any = None  # called (verdict, done, total) as each verdict arrives
+    diffs: Mapping[str, CommitDiff] | None = None  # read already, while the log streamed
 
 
 def enabled(policy: Policy, *codes: str) -> bool:
@@ -54,15 +55,19 @@ def gather_evidence(
         # Only fixes, their first parents and named test commits pay for a diff. In
         # range order: git reads neighbouring trees from its packs twice as fast.
         wanted = fix_candidates(commits, policy)
-        ordered = [commit.sha for commit in commits if commit.sha in wanted]
+        # check read most of them while the log streamed (diff_prefetch); what is
+        # left (commits a Test-commit trailer names) is read here.
+        have = {sha: diff for sha, diff in (options.diffs or {}).items() if sha in wanted}
+        left = wanted - have.keys()
+        ordered = [commit.sha for commit in commits if commit.sha in left]
         diffs = read_changes(repo, ordered, policy)
-        if enabled(policy, "RG204"):
+        if enabled(policy, "RG204") and diffs:
             # Line changes only where a fix modifies a test file: trees are cheap
             # for git to compare, blobs are not.
-            needed = weakening_candidates(pair_fixes(commits, policy, diffs), diffs)
+            needed = weakening_candidates(pair_fixes(commits, policy, {**have, **diffs}), diffs)
             chosen = {sha: needed[sha] for sha in ordered if sha in needed}
             diffs = with_test_patches(diffs, read_test_patches(repo, chosen, policy))
-        evidence = replace(evidence, diffs={**evidence.diffs, **diffs})
+        evidence = replace(evidence, diffs={**evidence.diffs, **have, **diffs})
     # --- verify (RG202, RG203, RG205) ---
     if options.verify or enabled(policy, "RG202", "RG203", "RG205"):
         from reviewgate.verify.gather import gather_verdicts

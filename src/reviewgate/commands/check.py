@@ -14,6 +14,7 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any
 
+    from reviewgate.diff_prefetch import DiffPrefetch
     from reviewgate.gather import GatherOptions
 
 
@@ -148,8 +149,15 @@ def _check(
     # walking the history instead of after it.
     commits: list[Commit] = []
     stream = read_commits(repo, spec, with_paths=with_paths or rules_need_paths(policy))
-    findings = run_rules(_collecting(stream, commits), policy)
-    options = replace(gather or GatherOptions(), trusted=trusted)
+    prefetch = _diff_prefetch(repo, policy)
+    try:
+        findings = run_rules(_collecting(stream, commits, prefetch), policy)
+        prefetched = prefetch.finish() if prefetch is not None else None
+    except BaseException:
+        if prefetch is not None:
+            prefetch.abort()
+        raise
+    options = replace(gather or GatherOptions(), trusted=trusted, diffs=prefetched)
     evidence = gather_evidence(repo, commits, policy, options)
     findings.extend(run_range_rules(commits, policy, evidence))
     where = ci.describe if ci is not None else spec.describe()
@@ -163,9 +171,20 @@ def short_rev(rev: str) -> str:
 
 
 def rules_need_paths(policy: Policy) -> bool:
-    """Whether an enabled rule reads changed paths. The disclosure rules read
-    messages and identities only; the pair rules (RG2xx) will need paths."""
+    """Whether an enabled rule needs every commit's changed paths from the log.
+    None does: the disclosure and sign-off rules read messages and identities, and
+    the pair rules read the diffs of fix candidates only (DiffPrefetch)."""
     return False
+
+
+def _diff_prefetch(repo: object, policy: Policy) -> DiffPrefetch | None:
+    from reviewgate.gather import enabled
+
+    if not enabled(policy, "RG201", "RG204"):
+        return None
+    from reviewgate.diff_prefetch import DiffPrefetch
+
+    return DiffPrefetch(repo, policy)
 
 
 def report_needs_paths(fmt: str) -> bool:
@@ -208,9 +227,13 @@ def trusted_policy(
     return policy, notes
 
 
-def _collecting(commits: Iterable[Commit], into: list[Commit]) -> Iterator[Commit]:
+def _collecting(
+    commits: Iterable[Commit], into: list[Commit], prefetch: DiffPrefetch | None
+) -> Iterator[Commit]:
     for commit in commits:
         into.append(commit)
+        if prefetch is not None:
+            prefetch.offer(commit)
         yield commit
 
 

@@ -1,0 +1,87 @@
+"""DiffPrefetch: the fix candidates' diffs, read while the log streams, are the
+diffs a separate read would give; a range without fixes starts no process."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from conftest import Repo
+from reviewgate.commands.check import run_check
+from reviewgate.diff_prefetch import DiffPrefetch
+from reviewgate.diffs import read_diffs
+from reviewgate.fixes import fix_candidates
+from reviewgate.git import RangeSpec, open_repo, read_commits
+from reviewgate.policy import Policy
+
+POLICY = Policy()
+
+
+def history(repo: Repo) -> list[str]:
+    return [
+        repo.commit("feat: start", {"src/a.py": "a = 1\n", "tests/test_a.py": "x = 1\n"}),
+        repo.commit("test: show it", {"tests/test_a.py": "x = 1\ny = 2\n"}),
+        repo.commit("fix: a pair", {"src/a.py": "a = 2\n"}),
+        repo.commit("fix: same commit", {"src/a.py": "a = 3\n", "tests/test_a.py": "x = 1\n"}),
+        repo.commit("docs: words", {"README.md": "hi\n"}),
+        repo.commit("fix: no test", {"src/a.py": "a = 4\n"}),
+    ]
+
+
+def prefetched(repo: Repo, revisions: tuple[str, ...]) -> tuple[dict, list]:
+    handle = open_repo(repo.path)
+    prefetch = DiffPrefetch(handle, POLICY)
+    commits = []
+    for commit in read_commits(handle, RangeSpec(revisions), with_paths=False):
+        commits.append(commit)
+        prefetch.offer(commit)
+    return prefetch.finish(), commits
+
+
+def test_the_prefetched_diffs_are_the_candidates_diffs(repo: Repo) -> None:
+    history(repo)
+    found, commits = prefetched(repo, ("HEAD",))
+    wanted = fix_candidates(commits, POLICY)
+    assert set(found) == wanted
+    assert found == read_diffs(open_repo(repo.path), wanted, POLICY)
+
+
+def test_a_parent_outside_the_range_is_not_read(repo: Repo) -> None:
+    shas = history(repo)
+    # The range starts at the pair's fix: its test commit is not part of it. (At the
+    # edge of a shallow clone such a parent may not exist, and asking git for it
+    # would end diff-tree with a fatal error.)
+    found, _ = prefetched(repo, (f"{shas[1]}..HEAD",))
+    assert shas[1] not in found
+    assert {shas[2], shas[3], shas[5]} <= set(found)
+
+
+def test_a_range_without_fixes_starts_no_diff_process(
+    repo: Repo, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    repo.commit("feat: one", {"a.py": "1\n"})
+    repo.commit("feat: two", {"a.py": "2\n"})
+    trace = tmp_path / "trace.json"
+    monkeypatch.setenv("GIT_TRACE2_EVENT", str(trace))
+    run_check(revisions=("HEAD",), cwd=repo.path)
+    monkeypatch.delenv("GIT_TRACE2_EVENT")
+    commands = [
+        event["argv"][1:]
+        for event in map(json.loads, trace.read_text().splitlines())
+        if event["event"] == "start"
+    ]
+    assert not [argv for argv in commands if "diff-tree" in argv], commands
+
+
+def test_a_check_that_fails_midway_leaves_no_git_running(repo: Repo) -> None:
+    history(repo)
+    handle = open_repo(repo.path)
+    prefetch = DiffPrefetch(handle, POLICY)
+    for commit in read_commits(handle, RangeSpec(("HEAD",)), with_paths=False):
+        prefetch.offer(commit)
+    process = prefetch._process
+    assert process is not None
+    prefetch.abort()
+    assert process.poll() is not None
