@@ -14,9 +14,9 @@ STARTER_POLICY = """\
 # prints the effective policy and where each value came from; `reviewgate explain
 # RG101` explains a rule.
 #
-# This version enforces `assistance` (RG101-RG105), `commits`, `paths` and `fixes`
-# (test-plus-fix pairs RG201, RG204) and `perf` (RG401). The sections `verify`
-# and `signoff` are validated already; see `reviewgate explain` for their rules.
+# Sections: `assistance` (disclosure, RG101-RG105), `paths` and `fixes` (test-plus-
+# fix pairs, RG201 and RG204), `verify` (red/green proof, RG202-RG205), `signoff`
+# (human sign-off, RG301-RG304), `perf` (RG401), `commits` and `rules`.
 
 # The format of this file. Only version 1 exists.
 version: 1
@@ -99,7 +99,8 @@ perf:
 
 verify:
   # The test command for `reviewgate verify`, as a list of arguments (never a shell
-  # string). "{tests}" stands for the test files of the fix. The command proves the
+  # string). "{tests}" stands for the test files of the fix, "{root}" for the
+  # temporary worktree it runs in. The command proves the
   # test fails without the fix (RG202) and passes with it (RG203). It is only ever
   # taken from the trusted policy.
   command: [pytest, -q, "{tests}"]
@@ -116,8 +117,10 @@ verify:
   error_output: []
 
 signoff:
-  # (planned) Which commits need a human reviewer's sign-off (RG301):
-  #   assisted  the commits that declare or show a tool
+  # Which commits need a human reviewer's sign-off (RG301), given as a trailer on
+  # the commit, on a merge that brings it in, with "Signoff-range: BASE..TIP", or
+  # by `reviewgate approve`:
+  #   assisted  the commits that declare or show a tool, or waive their test
   #   all       every commit
   #   none      no commit
   required_for: assisted
@@ -129,7 +132,8 @@ signoff:
   not_author: true
   # Whether a sign-off must be proven by a signature (RG304): none | ssh | gpg | any.
   signature: none
-  # The ssh allowed-signers file, read at the trusted revision.
+  # The ssh allowed-signers file (principal = the reviewer's email), read at the
+  # trusted revision, never at the commits under check.
   allowed_signers: .reviewgate/allowed_signers
 
 commits:
