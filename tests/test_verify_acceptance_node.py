@@ -123,6 +123,15 @@ def test_each_outcome_end_to_end(repo: Repo) -> None:
     assert lines[shas["not-green"][:12]].startswith("NOT GREEN")
     assert lines[shas["not-collected"][:12]].startswith("ERROR: could not verify (RG205)")
     assert "(verify.error_output)" in result.stdout
+    # Each outcome names the line that explains it, not node's closing counters
+    # ("# duration_ms 26.9"), which it used to.
+    out = result.stdout.splitlines()
+    at = next(i for i, line in enumerate(out) if line.startswith(shas["not-collected"][:12]))
+    assert "Cannot find module" in out[at + 1]
+    # Every finding is followed by its hint, as in check's report.
+    errors = [i for i, line in enumerate(out) if line.startswith("error: ")]
+    assert errors and all(out[i + 1].startswith("    hint: ") for i in errors)
+    assert "duration_ms" not in result.stdout
     assert our_worktrees(repo) == []
 
     check = reviewgate(repo.path, "check", "--format", "json", f"{base}..HEAD")

@@ -112,6 +112,8 @@ def render_verify(result: VerifyResult) -> str:
     for finding in result.findings:
         lines.append(f"{finding.severity.value}: {short_rev(finding.sha)} {finding.code} "
                      f"{finding.message}")
+        if finding.hint:
+            lines.append(f"    hint: {finding.hint}")
     counts = {o: sum(v.outcome == o for v in verdicts) for o in LABELS}
     cached = sum(v.cached for v in verdicts)
     lines.append(

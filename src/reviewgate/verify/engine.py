@@ -7,6 +7,7 @@ by the calling thread as results arrive, so a Ctrl-C keeps what finished.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import closing
 from dataclasses import dataclass
@@ -218,11 +219,20 @@ def _stable(result: RunResult) -> bool:
     return result.exit is not None and result.exit > 0
 
 
+_TAP_COUNTER = re.compile(r"#\s+\w+\s+[\d.]+$")
+
+
 def _verdict(
     job: Job, outcome: str, red: RunResult, green: RunResult | None, detail: str
 ) -> Verdict:
     output = (green or red).output if outcome != "not-red" else red.output
-    lines = [line for line in output.strip().splitlines() if line.strip()]
+    # The last line that says something: TAP runners (node --test) end with
+    # counters such as "# duration_ms 269.7", which say nothing about the failure.
+    lines = [
+        line
+        for line in output.strip().splitlines()
+        if line.strip() and not _TAP_COUNTER.match(line.strip())
+    ]
     if outcome != "proven" and lines:
         detail = f"{detail}; last output: {lines[-1].strip()[:200]}"
     return Verdict(job.fix, outcome, red.exit, green.exit if green else None, detail)

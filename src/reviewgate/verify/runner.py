@@ -100,20 +100,28 @@ def run_command(
             f"exit {code} means the command could not run (verify.error_exit_codes)", output,
         )
     if cannot_run:
+        pattern, line = cannot_run
         return RunResult(
-            ERROR, code, f"the output matches {cannot_run!r} (verify.error_output)", output
+            ERROR, code, f"the output matches {pattern!r} (verify.error_output): {line}", output
         )
     return RunResult(FAILED, code, "", output)
 
 
-def _matches(log: object, patterns: Sequence[str]) -> str:
-    """The first of `patterns` found in the run's output (its last MB), or ""."""
+def _matches(log: object, patterns: Sequence[str]) -> tuple[str, str] | None:
+    """The first of `patterns` found in the run's output (its last MB), and the
+    line it was found in; None when none is."""
     import re
 
     if not patterns:
-        return ""
+        return None
     text = _tail(log, 1 << 20)
-    return next((p for p in patterns if re.search(p, text, re.MULTILINE)), "")
+    for pattern in patterns:
+        found = re.search(pattern, text, re.MULTILINE)
+        if found is not None:
+            start = text.rfind("\n", 0, found.start()) + 1
+            end = text.find("\n", found.end())
+            return pattern, text[start : end if end != -1 else len(text)].strip()[:200]
+    return None
 
 
 def kill_group(proc: subprocess.Popen[bytes]) -> None:
