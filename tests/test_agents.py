@@ -155,3 +155,24 @@ def test_the_added_trailer_satisfies_the_rules(env: dict[str, str], pol: Policy)
     footer = f"\n\n{CLAUDE_FOOTER}" if info.name == "Claude" else ""
     commit = make_commit(f"feat: add retries{footer}\n\n{key}: {value}\n")
     assert check_assistance(commit, pol) == []
+
+
+def test_docs_list_exactly_the_variables_detection_reads() -> None:
+    import re
+
+    from reviewgate.agents import VARIABLES
+
+    docs = (Path(__file__).resolve().parents[1] / "docs" / "approve.md").read_text()
+    bullet = docs.split("**Not from inside an agent.**", 1)[1].split("\n- ", 1)[0]
+    named = set(re.findall(r"`([A-Z][A-Z_*]+)`", bullet)) - {"CODEX_HOME", "CODEX_API_KEY"}
+    assert named == set(VARIABLES)
+    for variable in VARIABLES:
+        value = {"AGENT": "amp", "AI_AGENT": "codex", "REVIEWGATE_AGENT": "Claude",
+                 "CURSOR_EXTENSION_HOST_ROLE": "agent-exec", "GIT_AUTHOR_NAME": "A (aider)",
+                 "GIT_COMMITTER_NAME": "A (aider)"}.get(variable, "1")
+        assert detect_agent({variable: value}) is not None, variable
+
+
+@pytest.mark.parametrize("env", [{"CODEX_HOME": "/home/ann/.codex"}, {"CODEX_API_KEY": "sk-x"}])
+def test_a_persons_own_codex_settings_are_no_agent(env: dict[str, str]) -> None:
+    assert detect_agent(env) is None

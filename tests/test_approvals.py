@@ -11,6 +11,7 @@ import pytest
 from conftest import Repo, git
 from reviewgate.approvals import (
     APPROVALS_REF,
+    UnreadableNotesError,
     format_payload,
     merged_note,
     parse_line,
@@ -131,7 +132,7 @@ def test_good_key(branch: Repo, keys: dict[str, tuple[Path, str]]) -> None:
     )
 
 
-def test_email_case_and_patterns_in_allowed_signers(
+def test_email_case_counts_and_patterns_prove_no_one(
     branch: Repo, keys: dict[str, tuple[Path, str]]
 ) -> None:
     key, public = keys["rita"]
@@ -139,8 +140,10 @@ def test_email_case_and_patterns_in_allowed_signers(
     approve(branch, "HEAD~1..HEAD")
     (approval,) = read(branch, f"rita@example.org {public}\n")
     assert approval.signature.status == "good"
+    # A pattern proves no one: principals are compared whole, as for commits (a
+    # wildcard line let one person's key approve as another).
     (approval,) = read(branch, f"*@example.org {public}\n")
-    assert approval.signature.status == "good"
+    assert approval.signature.status == "untrusted"
 
 
 def test_key_not_allowed(branch: Repo, keys: dict[str, tuple[Path, str]]) -> None:
@@ -335,3 +338,22 @@ def test_touching_reads_only_the_approvals_of_a_range(branch: Repo) -> None:
     (approval,) = read_approvals(repo, None, touching=[tree])  # after a rebase: by tree
     assert approval.commits == (first,)
     assert read_approvals(repo, None, touching=()) == ()
+
+
+def test_a_notes_commit_reads_as_its_ref_and_a_broken_ref_is_unreadable(branch: Repo) -> None:
+    as_reviewer(branch, "Rita Reviewer", "rita@example.org", None)
+    for _ in range(3):  # enough notes on one ref; fan-out or not, paths name objects
+        approve(branch, "HEAD~1..HEAD")
+        branch.commit("more\n")
+    repo = open_repo(branch.path)
+    notes_commit = branch.git("rev-parse", APPROVALS_REF).stdout.strip()
+    by_ref = read_note_texts(repo)
+    assert len(by_ref) == 3
+    assert read_note_texts(repo, at=notes_commit) == by_ref
+    assert read_approvals(repo, None, at=notes_commit) == read_approvals(repo, None)
+    blob = git(branch.path, "hash-object", "-w", "--stdin", input="junk\n").stdout.strip()
+    branch.git("update-ref", APPROVALS_REF, blob)
+    with pytest.raises(UnreadableNotesError, match=f"cannot read the notes in {APPROVALS_REF}"):
+        read_approvals(repo, None)
+    with pytest.raises(UnreadableNotesError, match="as pushed"):
+        read_note_texts(repo, at=blob)

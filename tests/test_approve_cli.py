@@ -206,3 +206,73 @@ def test_openpgp_signature(branch: Repo, monkeypatch: pytest.MonkeyPatch) -> Non
     finally:
         subprocess.run(["gpgconf", "--kill", "all"], timeout=60, check=False, capture_output=True)
         shutil.rmtree(home, ignore_errors=True)
+
+
+@pytest.mark.parametrize("args", [("HEAD",), ("main",), ("--", "--all"), ("--branches",)])
+def test_refuses_a_range_with_no_lower_bound(branch: Repo, args: tuple[str, ...]) -> None:
+    done = run(branch, *args)
+    assert done.returncode == 2, done.stdout + done.stderr
+    assert "all its history" in done.stderr and "origin/main.." in done.stderr
+    assert len(done.stderr.splitlines()) == 1 and notes_ref(branch) == ""
+
+
+@pytest.mark.parametrize(("args", "count"), [
+    (("--all-history", "HEAD"), 3),
+    (("HEAD^!",), 1),
+    (("--max-count=2", "HEAD"), 2),
+    (("HEAD", "^HEAD~1"), 1),
+    (("HEAD", "--not", "HEAD~2"), 2),
+])
+def test_a_bounded_range_or_all_history_is_approved(
+    branch: Repo, args: tuple[str, ...], count: int
+) -> None:
+    done = run(branch, *args)
+    assert done.returncode == 0, done.stderr
+    assert f"approved {count} commit" in done.stdout
+
+
+@pytest.mark.parametrize("email", ["rita@", "@", "rita@localhost"])
+def test_refuses_an_email_that_names_no_mailbox(branch: Repo, email: str) -> None:
+    branch.git("config", "user.email", email)
+    done = run(branch, "HEAD~1..HEAD")
+    assert done.returncode == 2 and "not an email address" in done.stderr
+    assert notes_ref(branch) == ""
+
+
+def test_openpgp_any_valid_user_id_of_the_key_may_be_the_reviewer(
+    branch: Repo, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    home = Path(tempfile.mkdtemp(prefix="rg-gpg-", dir="/tmp"))
+    home.chmod(0o700)
+    monkeypatch.setenv("GNUPGHOME", str(home))
+    gpg = ["gpg", "--batch", "--passphrase", ""]
+    try:
+        made = subprocess.run([*gpg, "--quick-gen-key", "Rita Work <rita@work.example>",
+                               "ed25519", "sign", "never"],
+                              capture_output=True, text=True, timeout=120)
+        if made.returncode != 0:
+            pytest.skip(f"gpg cannot make a key here: {made.stderr.strip()[:200]}")
+        listed = subprocess.run([*gpg, "--with-colons", "--list-keys", "rita@work.example"],
+                                capture_output=True, text=True, timeout=60, check=True)
+        fpr = next(ln.split(":")[9] for ln in listed.stdout.splitlines() if ln.startswith("fpr"))
+        for step in (["--quick-add-uid", fpr, "Rita Reviewer <rita@example.org>"],
+                     ["--quick-set-primary-uid", fpr, "Rita Work <rita@work.example>"]):
+            subprocess.run([*gpg, *step], capture_output=True, timeout=120, check=True)
+        branch.git("config", "gpg.format", "openpgp")
+        branch.git("config", "user.signingKey", fpr)
+        done = run(branch, "HEAD~1..HEAD")
+        assert done.returncode == 0, done.stderr
+        (approval,) = read_approvals(open_repo(branch.path), None)
+        assert approval.signature.status == "good", approval.signature
+        assert approval.signature.principal == "Rita Reviewer <rita@example.org>"
+        # A user id the key does not have is still refused, and says whose key it is.
+        branch.git("config", "user.email", "rita@elsewhere.example")
+        assert run(branch, "HEAD~1..HEAD").returncode == 0
+        other = next(a for a in read_approvals(open_repo(branch.path), None)
+                     if a.reviewer.email == "rita@elsewhere.example")
+        assert other.signature.status == "untrusted"
+        assert "rita@work.example" in other.signature.detail
+        assert "not rita@elsewhere.example" in other.signature.detail
+    finally:
+        subprocess.run(["gpgconf", "--kill", "all"], timeout=60, check=False, capture_output=True)
+        shutil.rmtree(home, ignore_errors=True)

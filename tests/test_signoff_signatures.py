@@ -187,9 +187,10 @@ def test_signatures_cost_one_git_log_for_all_carriers(
 
 
 def test_parse_signatures_maps_git_letters() -> None:
-    text = (f"{sha(1)}\x1fG\x1fgrace@example.org\x1fSHA256:abc\x1e\n"
-            f"{sha(2)}\x1fB\x1f\x1f\x1e\n{sha(3)}\x1fU\x1f\x1fSHA256:def\x1e\n"
-            f"{sha(4)}\x1fN\x1f\x1f\x1e\n{sha(5)}\x1fG\x1fGrace <grace@example.org>\x1fABCD12\x1e")
+    text = (f"{sha(1)}\x1fG\x1fgrace@example.org\x1fSHA256:abc\x1f\x1e\n"
+            f"{sha(2)}\x1fB\x1f\x1f\x1f\x1e\n{sha(3)}\x1fU\x1f\x1fSHA256:def\x1f\x1e\n"
+            f"{sha(4)}\x1fN\x1f\x1f\x1f\x1e\n"
+            f"{sha(5)}\x1fG\x1fGrace <grace@example.org>\x1fABCD12\x1fFFEE\x1e")
     found = parse_signatures(text)
     assert [(c.status, c.format) for c in found.values()] == [
         ("good", "ssh"), ("bad", ""), ("untrusted", "ssh"), ("none", ""), ("good", "openpgp")]
@@ -262,3 +263,47 @@ def test_an_approval_covers_only_the_commits_it_names(repo: Repo, keys: Keys) ->
     # An approval by the author herself is a self sign-off.
     approve(repo, f"{base}..HEAD", None, who="Ada Author <ada@example.org>")
     assert [code for code, _ in findings(repo, base)] == ["RG302"]
+
+
+def test_a_wildcard_allowed_signers_line_proves_no_approval(repo: Repo, keys: Keys) -> None:
+    # Principals are compared whole for approvals exactly as for commits: Bob's key,
+    # listed as `*@example.org`, signs neither Grace's approval nor her commit.
+    bob = " ".join(keys.bob.with_suffix(".pub").read_text().split()[:2])
+    repo.git("config", "gpg.format", "ssh")
+    policy = "signoff:\n  signature: ssh\n  reviewers: [grace@example.org]\n"
+    base = repo.commit("base\n", {".reviewgate.yaml": policy,
+                                  ".reviewgate/allowed_signers": f"*@example.org {bob}\n"})
+    repo.commit(ASSISTED, {"a.py": "x = 1\n"})
+    approve(repo, f"{base}..HEAD", keys.bob)
+    [(code, message)] = findings(repo, base)
+    assert code == "RG304"
+    assert "allowed for *@example.org, not for grace@example.org" in message
+    signed_signoff(repo, keys.bob, repo.head())
+    assert [code for code, _ in findings(repo, base)] == ["RG304"]
+
+
+def test_an_approval_signed_with_someone_elses_key_says_whose_it_is(
+    repo: Repo, keys: Keys
+) -> None:
+    base = base_repo(repo, keys)
+    approve(repo, f"{base}..HEAD", keys.bob)
+    [(code, message)] = findings(repo, base)
+    assert code == "RG304"
+    assert "key is allowed for bob@example.org, not for grace@example.org" in message
+
+
+@pytest.mark.parametrize("principal, ok", [
+    ("Grace Work <grace@work.example>\nGrace Hopper <grace@example.org>", True),
+    ("Grace Hopper <grace@example.org.>", True),
+    ("Grace Work <grace@work.example>", False),
+    ("Grace <>", False),
+])
+def test_an_openpgp_signature_may_name_the_reviewer_in_any_user_id(
+    principal: str, ok: bool
+) -> None:
+    # A verifier that lists a key's valid user ids, one a line, passes them all.
+    commit = make(2, f"{ASSISTED}Reviewed-by: {GRACE}\n", parents=(1,))
+    check = SignatureCheck("good", principal, "ABCD", "openpgp")
+    pol = Policy(signoff=replace(SignoffPolicy(), signature="gpg"))
+    found = check_signoff([commit], pol, Evidence(signatures={commit.sha: check}))
+    assert [f.code for f in found] == ([] if ok else ["RG304"])

@@ -72,6 +72,14 @@ def _cursor(env: Mapping[str, str]) -> str | None:
     return None
 
 
+_CODEX_VARIABLES = ("CODEX_SANDBOX", "CODEX_SANDBOX_NETWORK_DISABLED", "CODEX_THREAD_ID",
+                    "CODEX_CI", "CODEX_MANAGED_BY_NPM")
+
+# Every variable detection reads, as docs/approve.md lists them.
+VARIABLES = ("REVIEWGATE_AGENT", "AI_AGENT", "AGENT", "CLAUDECODE", "CLAUDE_CODE_ENTRYPOINT",
+             *_CODEX_VARIABLES, "GEMINI_CLI", "CURSOR_AGENT", "CURSOR_EXTENSION_HOST_ROLE",
+             "OPENCODE", "COPILOT_CLI", "GIT_AUTHOR_NAME", "GIT_COMMITTER_NAME")
+
 # (tool name, probe returning the revealing variable, model variables), first match wins.
 # Amp also sets CLAUDECODE, so the generic AGENT/AI_AGENT values are read first.
 _PROBES: tuple[tuple[str, Callable[[Mapping[str, str]], str | None], tuple[str, ...]], ...] = (
@@ -84,8 +92,9 @@ _PROBES: tuple[tuple[str, Callable[[Mapping[str, str]], str | None], tuple[str, 
     # codex-rs/core/src/spawn.rs); CODEX_THREAD_ID (core/src/exec_env.rs) and
     # CODEX_CI (unified_exec) in every command; CODEX_MANAGED_BY_NPM=1 set by the npm
     # launcher bin/codex.js for the codex process and so inherited by its children.
-    ("Codex", _any_set("CODEX_SANDBOX", "CODEX_SANDBOX_NETWORK_DISABLED", "CODEX_THREAD_ID",
-                       "CODEX_CI", "CODEX_MANAGED_BY_NPM"), ()),
+    # Not any CODEX_* variable: people export CODEX_HOME (codex's configuration
+    # directory) and CODEX_API_KEY in their own shell profiles.
+    ("Codex", _any_set(*_CODEX_VARIABLES), ()),
     # Gemini CLI: GEMINI_CLI=1 in run_shell_command (gemini-cli docs/tools/shell.md,
     # shellExecutionService); GEMINI_MODEL is its documented model setting.
     ("Gemini", _any_set("GEMINI_CLI"), ("GEMINI_MODEL",)),

@@ -11,10 +11,9 @@ for an approval, nor an approval's for them.
 from __future__ import annotations
 
 import os
-import re
 import subprocess
 import tempfile
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 
@@ -178,11 +177,12 @@ class _Session:
                 capture_output=True, timeout=_TIMEOUT, check=False,
             )  # fmt: skip
             if found.returncode == 0:
-                principals = found.stdout.decode("utf-8", "replace").split()
+                principals = [p for line in found.stdout.decode("utf-8", "replace").split()
+                              for p in line.split(",") if p]
         matched = next((p for p in principals if principal_matches(p, email)), None)
         if matched is not None and self.allowed is not None:
             # ssh-keygen compares principals with case; the matching one is passed as is.
-            identity = _ssh_identity(matched, email)
+            identity = matched
             verified = subprocess.run(
                 [program, "-Y", "verify", "-f", self.allowed, "-I", identity,
                  "-n", SSH_NAMESPACE, "-s", sig_path],
@@ -206,30 +206,21 @@ class _Session:
             detail = f"key allowed for {matched}, but ssh-keygen refused it (namespaces/validity)"
         elif principals:
             detail = f"key is allowed for {', '.join(principals)}, not for {email}"
+            if any(c in p for p in principals for c in "*?"):
+                detail += " (principals are compared whole: a pattern allows no one)"
         else:
             detail = "key is not in the allowed signers"
         return SignatureCheck("untrusted", ", ".join(principals), key, "ssh", detail)
 
 
 def principal_matches(principal: str, email: str) -> bool:
-    """Whether an allowed-signers principal (a pattern as ssh allows: * and ?)
-    names `email`, ignoring case as reviewgate compares emails."""
-    if principal.startswith("!"):
-        return False
-    return _ssh_pattern(principal.lower()).fullmatch(email.lower()) is not None
+    """Whether an allowed-signers principal is the reviewer `email` itself, compared
+    whole and without case, exactly as commit signatures are (signoff_sources): a
+    pattern line (`*@example.org`) lets a key sign for anyone it matches, so it
+    proves no one in particular."""
+    from reviewgate.signoff_sources import normal_email, plausible_email
 
-
-def _ssh_identity(principal: str, email: str) -> str:
-    """The spelling of `email` that ssh-keygen, which compares with case, matches
-    to `principal`: the principal itself when it is literal."""
-    if not any(c in principal for c in "*?"):
-        return principal
-    pattern = _ssh_pattern(principal)
-    return next((c for c in (email, email.lower()) if pattern.fullmatch(c)), email)
-
-
-def _ssh_pattern(principal: str) -> re.Pattern[str]:
-    return re.compile(re.escape(principal).replace(r"\*", ".*").replace(r"\?", "."))
+    return plausible_email(email) and normal_email(principal) == normal_email(email)
 
 
 def _ssh_key(stdout: bytes) -> str:
@@ -239,8 +230,9 @@ def _ssh_key(stdout: bytes) -> str:
 
 
 def check_openpgp(program: str, payload: bytes, sig_path: str, email: str) -> SignatureCheck:
-    """gpg's verdict: good only for a valid signature by a fully trusted key whose
-    user id carries `email` (the keyring is gpg's trust store, as for git)."""
+    """gpg's verdict: good only for a valid signature by a fully trusted key one of
+    whose valid user ids, primary or not, carries `email` (the keyring is gpg's
+    trust store, as for git)."""
     done = subprocess.run(
         [program, "--status-fd=1", "--keyid-format=long", "--verify", sig_path, "-"],
         input=payload, capture_output=True, timeout=_TIMEOUT, check=False,
@@ -256,9 +248,66 @@ def check_openpgp(program: str, payload: bytes, sig_path: str, email: str) -> Si
         detail = "public key not in the keyring" if "NO_PUBKEY" in status else _first_line(done)
         return SignatureCheck("untrusted", "", "", "openpgp", detail)
     uid = status["GOODSIG"].partition(" ")[2]
-    key = status.get("VALIDSIG", "").partition(" ")[0]
+    valid = status.get("VALIDSIG", "").split()
+    key = valid[0] if valid else ""
     if not any(t in status for t in ("TRUST_FULLY", "TRUST_ULTIMATE")):
         return SignatureCheck("untrusted", uid, key, "openpgp", "key is not trusted in the keyring")
-    if f"<{email.lower()}>" not in uid.lower():
-        return SignatureCheck("untrusted", uid, key, "openpgp", f"key belongs to {uid}")
-    return SignatureCheck("good", uid, key, "openpgp", "valid signature")
+    # GOODSIG names the primary user id only; the reviewer's may be another one.
+    primary_key = valid[9] if len(valid) > 9 else key
+    uids = [uid, *key_user_ids(program, primary_key)] if primary_key else [uid]
+    from reviewgate.signoff_sources import plausible_email
+
+    wanted = _uid_email(email) if plausible_email(email) else ""
+    matching = next((u for u in uids if wanted and _uid_email(u) == wanted), None)
+    if matching is None:
+        return SignatureCheck("untrusted", uid, key, "openpgp",
+                              f"key belongs to {', '.join(dict.fromkeys(uids))}, not {email}")
+    return SignatureCheck("good", matching, key, "openpgp", "valid signature")
+
+
+def key_user_ids(program: str, fingerprint: str) -> list[str]:
+    """The fully or ultimately valid user ids of the key `fingerprint`."""
+    return user_ids_by_key(program, [fingerprint]).get(fingerprint.upper(), [])
+
+
+def user_ids_by_key(program: str, fingerprints: Sequence[str]) -> dict[str, list[str]]:
+    """Primary-key fingerprint (upper case) -> its fully or ultimately valid user ids
+    (revoked, expired and unverified ones left out), for all `fingerprints` from ONE
+    `gpg --with-colons --list-keys` process; a key gpg does not have is absent."""
+    if not fingerprints:
+        return {}
+    try:
+        done = subprocess.run(
+            [program, "--batch", "--with-colons", "--fixed-list-mode", "--list-keys",
+             "--", *fingerprints],
+            capture_output=True, timeout=_TIMEOUT, check=False,
+        )  # fmt: skip
+    except (OSError, subprocess.TimeoutExpired):
+        return {}
+    found: dict[str, list[str]] = {}
+    current = ""
+    expect_primary = False
+    for line in done.stdout.decode("utf-8", "replace").splitlines():
+        fields = line.split(":")
+        if fields[0] == "pub":
+            expect_primary = True
+        elif fields[0] == "fpr" and expect_primary and len(fields) > 9:
+            current, expect_primary = fields[9].upper(), False
+            found.setdefault(current, [])
+        elif fields[0] == "uid" and current and len(fields) > 9 and fields[1] in ("f", "u"):
+            found[current].append(_unescape_colons(fields[9]))
+    return found
+
+
+def _unescape_colons(text: str) -> str:
+    # --with-colons writes a user id's colons, backslashes and controls as \xHH.
+    import re
+
+    return re.sub(r"\\x([0-9a-fA-F]{2})", lambda m: chr(int(m.group(1), 16)), text)
+
+
+def _uid_email(uid: str) -> str:
+    from reviewgate.identity import parse_ident
+    from reviewgate.signoff_sources import normal_email
+
+    return normal_email(parse_ident(uid)[1] if "<" in uid else uid)

@@ -329,13 +329,15 @@ def stats(
 @click.argument("revisions", nargs=-1, type=click.UNPROCESSED)
 @click.option("--dry-run", is_flag=True, help="Print the record; sign and write nothing.")
 @click.option("--show", is_flag=True, help="Also print the record as written.")
+@click.option("--all-history", is_flag=True,
+              help="Allow a range with no lower bound (BRANCH, --all): all its history.")
 @reports_errors
-def approve(revisions: tuple[str, ...], dry_run: bool, show: bool) -> None:
+def approve(revisions: tuple[str, ...], dry_run: bool, show: bool, all_history: bool) -> None:
     """Record that you reviewed RANGE (default: the commits not upstream yet), as a
     signed note under refs/notes/reviewgate-approvals (docs/approve.md)."""
     from reviewgate.commands.approve import PUSH_HINT, run_approve
 
-    result = run_approve(revisions, dry_run=dry_run)
+    result = run_approve(revisions, dry_run=dry_run, all_history=all_history)
     for warning in result.warnings:
         click.echo(f"reviewgate: warning: {warning}", err=True)
     if show or dry_run:

@@ -15,12 +15,13 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from reviewgate.commit import Person
-from reviewgate.identity import parse_ident
+from reviewgate.identity import REGISTRY, github_login, is_bot, match_identity, parse_ident
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from reviewgate.commit import Commit
     from reviewgate.evidence import Approval, Evidence, SignatureCheck
+    from reviewgate.identity import ToolLike
     from reviewgate.policy import Policy
 
 SIGNOFF_RANGE_TRAILER = "Signoff-range"
@@ -97,9 +98,103 @@ def range_members(base: str, tip: str, parents: Mapping[str, Sequence[str]]) -> 
 
 
 def reviewer_email(entry: str) -> str:
-    """The lower-case email of a `signoff.reviewers` entry ("Name <email>" or email)."""
+    """The normal email of a `signoff.reviewers` entry ("Name <email>" or email)."""
     _, email = parse_ident(entry)
-    return (email or entry).strip().lower()
+    return normal_email(email or entry)
+
+
+def normal_email(email: str) -> str:
+    """An email as sign-offs compare it: lower case, and the spellings that name the
+    same mailbox made one: `ann@example.org.` (a fully qualified domain's trailing
+    dot) and `"ann"@example.org` (a quoted local part)."""
+    text = email.strip().lower()
+    local, at, domain = text.rpartition("@")
+    if not at:
+        return text
+    if len(local) >= 2 and local[0] == local[-1] == '"':
+        local = local[1:-1]
+    return f"{local}@{domain.rstrip('.')}"
+
+
+# local@domain, no spaces or brackets, and a dot inside the domain.
+_PLAUSIBLE = re.compile(r'[^\s@<>"]+@[^\s@<>".]+(?:\.[^\s@<>".]+)+')
+
+
+def plausible_email(email: str) -> bool:
+    """Whether `email` can name a mailbox: `<@>`, `<grace@>` and `<grace@localhost>`
+    cannot, so a sign-off naming one vouches for no one."""
+    return _PLAUSIBLE.fullmatch(normal_email(email)) is not None
+
+
+def _compact(word: str) -> str:
+    return re.sub(r"[^a-z0-9]", "", word.lower())
+
+
+# Sign-offs judge identities more strictly than disclosure does (identity.py), since a
+# tool that wants its own sign-off to pass picks a near miss of its registry address.
+_NO_REPLY = frozenset({"noreply", "donotreply"})
+_TOOL_WORDS = frozenset(
+    _compact(word)
+    for tool in REGISTRY
+    for word in (*tool.names(), *(b.removesuffix("[bot]") for b in tool.bots),
+                 *(e.partition("@")[0] for e in tool.emails))
+) - {""}
+# On GitHub a tool's bare name is also some person's login (devin, jules, claude): only
+# the registry's own accounts and its multi-word app logins and aliases count there.
+_GITHUB_TOOL_LOGINS = frozenset(
+    _compact(word)
+    for tool in REGISTRY
+    for word in (*tool.aliases, *(b.removesuffix("[bot]") for b in tool.bots))
+) - {_compact(tool.name) for tool in REGISTRY} | frozenset(
+    _compact(github_login(*parse_ident(tool.identity)))
+    for tool in REGISTRY if tool.identity
+) - {""}
+_VENDOR_DOMAINS = frozenset(
+    e.partition("@")[2] for tool in REGISTRY for e in tool.emails
+) - {"users.noreply.github.com"}
+
+
+def is_tool_reviewer(person: Person, extra_tools: Iterable[ToolLike] = ()) -> bool:
+    """Whether a sign-off by `person` is a tool's or a bot's, never a human review.
+
+    Beyond the registry's exact identities and `[bot]` accounts (identity.py): an
+    address at a registry tool's vendor domain (anthropic.com, openai.com, ...) whose
+    local part, before any `+tag` and ignoring case and punctuation, is a no-reply
+    word or a registry tool's name, alias or login (`NoReply+x@anthropic.com`,
+    `claude-code@anthropic.com`); and a GitHub no-reply address whose login is a
+    registry account or a multi-word app login or alias
+    (`Copilot@users.noreply.github.com`, `devin-ai-integration@...`). A person's own
+    address at a vendor (`ann@anthropic.com`) or a login that is only a tool's bare
+    name (`devin`) stays a person's."""
+    name, email = person.name, normal_email(person.email)
+    extras = tuple(extra_tools)
+    for address in dict.fromkeys((person.email, email)):
+        if is_bot(name, address) or match_identity(name, address, extras) is not None:
+            return True
+    local, _, domain = email.rpartition("@")
+    word = _compact(local.split("+", 1)[0])
+    if domain in _VENDOR_DOMAINS:
+        return word in _NO_REPLY or word in _TOOL_WORDS
+    login = github_login(name, email)
+    return bool(login) and _compact(login) in _GITHUB_TOOL_LOGINS
+
+
+def commit_authors(commit: Commit, extra_tools: Iterable[ToolLike] = ()) -> dict[str, str]:
+    """The people who wrote `commit`, as normal email -> role, for `not_author`.
+
+    The author and every `Co-authored-by` wrote it. The committer did too when the
+    author is a tool or bot: that is the person who ran the agent. When the author
+    is a different human, the committer applied that person's patch (`git am -s`,
+    a maintainer's tree) and may sign it off as its reviewer (docs/signoff.md)."""
+    people = {normal_email(commit.author.email): "its author"}
+    for key, value in commit.trailers:
+        if key.lower() == "co-authored-by":
+            _, email = parse_ident(value)
+            if plausible_email(email):
+                people.setdefault(normal_email(email), "its co-author")
+    if is_tool_reviewer(commit.author, extra_tools):
+        people.setdefault(normal_email(commit.committer.email), "its committer, who ran the tool")
+    return people
 
 
 def collect_signoffs(
@@ -133,7 +228,7 @@ def _trailer_signoffs(commit: Commit, keys: Iterable[str]) -> list[SignOff]:
     for key, value in commit.trailers:
         if key.lower() in wanted:
             name, email = parse_ident(value)
-            if "@" not in email:
+            if not plausible_email(email):
                 continue  # a reviewer is known by an email; a bare name vouches for no one
             out.append(SignOff(Person(name, email), "trailer", f"{key}: {value}", commit.sha))
     return out
@@ -143,6 +238,8 @@ def _add_approval(found: dict[str, list[SignOff]], approval: Approval) -> None:
     # An approval covers the shas it names, not trees: see docs/signoff.md.
     span = f"{approval.base[:12] or '(root)'}..{approval.tip[:12]}"
     line = f"approval of {span} by {approval.reviewer}"
+    if not plausible_email(approval.reviewer.email):
+        return
     for sha in approval.commits:
         found.setdefault(sha, []).append(
             SignOff(approval.reviewer, "approval", line, "", approval))
@@ -157,13 +254,15 @@ def signature_of(signoff: SignOff, evidence: Evidence) -> SignatureCheck | None:
 def principal_matches(check: SignatureCheck, email: str) -> bool:
     """Whether the signer git or ssh-keygen named is the reviewer. %G? only says
     the key is allowed for someone; the principal says for whom. Principals are
-    compared whole: a wildcard line in allowed_signers proves no one."""
-    wanted = email.strip().lower()
-    if not wanted:
+    compared whole: a wildcard line in allowed_signers proves no one. An OpenPGP
+    principal may hold several user ids, one a line: any of them may be the reviewer."""
+    wanted = normal_email(email)
+    if not plausible_email(wanted):
         return False
     if check.format == "openpgp" or "<" in check.principal:
-        return parse_ident(check.principal)[1].strip().lower() == wanted
-    return wanted in {p.strip().lower() for p in check.principal.split(",")}
+        return any(normal_email(parse_ident(uid)[1]) == wanted
+                   for uid in check.principal.splitlines())
+    return wanted in {normal_email(p) for p in check.principal.split(",")}
 
 
 def signature_problem(signoff: SignOff, evidence: Evidence, policy: Policy) -> str | None:
@@ -177,8 +276,7 @@ def signature_problem(signoff: SignOff, evidence: Evidence, policy: Policy) -> s
     if check.status == "error":
         return f"{what}'s signature cannot be checked ({check.detail or 'no verifier'})"
     if check.status != "good":
-        return (f"{what} is signed by a key ({check.key or 'unknown'}) that "
-                f"{policy.signoff.allowed_signers} does not allow")
+        return _untrusted(what, check, policy)
     if check.format not in SIGNATURE_FORMATS[policy.signoff.signature]:
         return (f"{what} has a {check.format or 'unknown'} signature; "
                 f"signoff.signature wants {policy.signoff.signature}")
@@ -186,3 +284,17 @@ def signature_problem(signoff: SignOff, evidence: Evidence, policy: Policy) -> s
         return (f"{what} is signed by a key allowed for {check.principal!r}, "
                 f"not for {signoff.reviewer.email}")
     return None
+
+
+def _untrusted(what: str, check: SignatureCheck, policy: Policy) -> str:
+    """Why a valid signature's key is refused, in the verifier's words when it gave
+    them ("key is allowed for bob@example.org, not for grace@example.org")."""
+    key = check.key or "unknown"
+    if check.format == "openpgp":
+        # git's word for %G? U speaks of ssh's allowed signers: not shown for gpg.
+        detail = "" if "allowed signer" in check.detail else check.detail
+        return (f"{what} is signed by an OpenPGP key ({key}) that is not accepted: "
+                f"{detail or 'the gpg keyring does not trust it'}")
+    detail = f" ({check.detail})" if check.detail else ""
+    return f"{what} is signed by a key ({key}) that {policy.signoff.allowed_signers} " \
+           f"does not allow{detail}"

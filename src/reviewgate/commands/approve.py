@@ -59,9 +59,13 @@ def run_approve(
     environ: Mapping[str, str] | None = None,
     dry_run: bool = False,
     date: str | None = None,
+    all_history: bool = False,
 ) -> ApproveResult:
     """Record the approval of `revisions` (default: the commits not upstream yet)
-    by git's user.name/user.email, signed when git has a signing key."""
+    by git's user.name/user.email, signed when git has a signing key.
+
+    `revisions` with no lower bound (`BRANCH`, `--all`) would approve every commit
+    in history; that takes `all_history`."""
     import os
 
     from reviewgate.agents import detect_agent
@@ -82,6 +86,11 @@ def run_approve(
     reviewer = _reviewer(config)
     if revisions:
         chosen = validate_revisions(revisions)
+        if not all_history and not is_bounded(chosen):
+            raise ReviewgateError(
+                f"refusing to approve {' '.join(chosen)} and all its history: give a range "
+                f"such as origin/main..{_tip_word(chosen)}, or pass --all-history"
+            )
     else:
         spec = default_range(repo)
         if spec is None:
@@ -116,12 +125,41 @@ def _reviewer(config: Mapping[str, str]) -> Person:
             "who is approving? set git's identity first: "
             "git config user.name 'Your Name' && git config user.email you@example.org"
         )
+    from reviewgate.signoff_sources import plausible_email
+
+    if not plausible_email(email):
+        raise ReviewgateError(
+            f"user.email {email!r} is not an email address (local@domain.tld); "
+            "a sign-off is known by its reviewer's email"
+        )
     tool = match_identity(name, email)
     if tool is not None:
         raise ReviewgateError(
             f"user.email {email} is {tool.name}'s identity; an approval must come from a person"
         )
     return Person(name, email)
+
+
+# What bounds a range from below: an exclusion, or a limit on how far back it goes.
+_BOUNDING_OPTIONS = ("--not", "--max-count=", "--since=", "--after=")
+
+
+def is_bounded(revisions: Sequence[str]) -> bool:
+    """Whether `revisions` exclude something (`A..B`, `A...B`, `^A`, `--not`,
+    `B^!`, `B^-`) or limit the walk (`--max-count=`, `--since=`): without one, a
+    single tip means the whole history behind it."""
+    for rev in revisions:
+        if rev.startswith("-"):
+            if rev.startswith(_BOUNDING_OPTIONS):
+                return True
+        elif ".." in rev or rev.startswith("^") or rev.endswith("^!") or "^-" in rev:
+            return True
+    return False
+
+
+def _tip_word(revisions: Sequence[str]) -> str:
+    named = [r for r in revisions if not r.startswith("-")]
+    return named[0] if len(named) == 1 else "BRANCH"
 
 
 def resolve_range(repo: Any, revisions: Sequence[str], described: str) -> ResolvedRange:

@@ -16,12 +16,15 @@ from collections.abc import Sequence
 
 from reviewgate.errors import PolicyError
 from reviewgate.findings import Finding, Severity, make_finding, rule, severity_for
-from reviewgate.identity import find_tool_signatures, is_bot, match_identity
+from reviewgate.identity import find_tool_signatures
 from reviewgate.rules.assistance import find_declarations
 from reviewgate.signoff_sources import (
     SIGNATURE_FORMATS,
     SignOff,
     collect_signoffs,
+    commit_authors,
+    is_tool_reviewer,
+    normal_email,
     range_statements,
     reviewer_email,
     signature_problem,
@@ -103,12 +106,15 @@ def missing_signoff(commit: Commit, reason: str, policy: Policy, note: str = "")
 
 
 @rule("RG302", "self-signoff", "the only sign-off is by the commit's author, or by a tool")
-def self_signoff(commit: Commit, signoffs: Sequence[SignOff], tools: Sequence[SignOff]) -> Raw:
+def self_signoff(commit: Commit, signoffs: Sequence[SignOff], tools: Sequence[SignOff],
+                 authors: dict[str, str]) -> Raw:
     """## What it does
-    Finds covered commits whose every sign-off is by the commit's author (when
-    `signoff.not_author` is true; emails compared without case) or by a tool or
-    bot: an AI tool from the registry or `assistance.tools`, or an account whose
-    login ends in `[bot]`.
+    Finds covered commits whose every sign-off is by one of the commit's authors
+    (when `signoff.not_author` is true: the author, a `Co-authored-by` person, and
+    the committer when the author is a tool, i.e. the person who ran it; emails
+    compared without case) or by a tool or bot: an AI tool from the registry or
+    `assistance.tools`, an address in a tool vendor's no-reply space, or an account
+    whose login ends in `[bot]`.
 
     ## Why is this bad?
     A sign-off says a second person read the change. An author reviewing their
@@ -134,11 +140,13 @@ def self_signoff(commit: Commit, signoffs: Sequence[SignOff], tools: Sequence[Si
     Ask a person who is not the author to review the change and add their own
     sign-off; remove sign-offs a tool wrote.
     """
-    kinds = {"a tool" if s in tools else "its author" for s in signoffs}
+    kinds = {"a tool" if s in tools else authors.get(normal_email(s.reviewer.email), "its author")
+             for s in signoffs}
     who = " and ".join(sorted(kinds))
     shown = ", ".join(f"`{s.line}`" for s in signoffs[:3])
     return ("RG302", f"every sign-off is by {who}: {shown}",
-            "a person other than the author reviews it and adds `Reviewed-by: Name <email>`"
+            "a person who did not write it (not its author, a co-author, or the committer "
+            "who ran the tool) reviews it and adds `Reviewed-by: Name <email>`"
             + ("; remove the tool's sign-off" if tools else ""))
 
 
@@ -243,17 +251,16 @@ def judge(commit: Commit, reason: str, signoffs: Sequence[SignOff], policy: Poli
         return missing_signoff(commit, reason, policy, note)
     if _on("RG302", policy):
         extras = policy.assistance.tools
-        tools = [s for s in pool if is_bot(s.reviewer.name, s.reviewer.email)
-                 or match_identity(s.reviewer.name, s.reviewer.email, extras) is not None]
-        author = commit.author.email.strip().lower()
-        humans = [s for s in pool if s not in tools and not (
-            policy.signoff.not_author and s.reviewer.email.strip().lower() == author)]
+        tools = [s for s in pool if is_tool_reviewer(s.reviewer, extras)]
+        authors = commit_authors(commit, extras) if policy.signoff.not_author else {}
+        humans = [s for s in pool
+                  if s not in tools and normal_email(s.reviewer.email) not in authors]
         if not humans:
-            return self_signoff(commit, pool, tools)
+            return self_signoff(commit, pool, tools, authors)
         pool = humans
     if policy.signoff.reviewers and _on("RG303", policy):
         allowed = {reviewer_email(entry) for entry in policy.signoff.reviewers}
-        listed = [s for s in pool if s.reviewer.email.strip().lower() in allowed]
+        listed = [s for s in pool if normal_email(s.reviewer.email) in allowed]
         if not listed:
             return unknown_reviewer(pool, policy)
         pool = listed
