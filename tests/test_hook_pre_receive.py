@@ -222,7 +222,8 @@ def test_notes_refs_are_gated_only_when_named() -> None:
     plan = {"peeled": {sha: sha}, "default_branch": None, "existing": None}
     assert plan_receive(notes, patterns=(), **plan) == ((), ())  # type: ignore[arg-type]
     ranges, _ = plan_receive(notes, patterns=("refs/notes/*",), **plan)  # type: ignore[arg-type]
-    assert [r.revisions for r in ranges] == [(sha, "--not", "--all")]
+    # Notes refs never count as reviewed history, gated or not.
+    assert [r.revisions for r in ranges] == [(sha, "--not", "--exclude=refs/notes/*", "--all")]
 
 
 def test_a_malformed_line_is_exit_2_in_one_line(server: Path) -> None:

@@ -186,10 +186,27 @@ def git_config(repo: Any, pattern: str) -> dict[str, str]:
     return config
 
 
-def read_note_texts(repo: Any, ref: str = APPROVALS_REF) -> dict[str, str]:
-    """Annotated object -> note text, for every note under `ref`: one `git notes
-    list` and one `git cat-file --batch`, however many notes there are."""
-    listing = run_git(repo, "notes", "--ref", ref, "list").decode("ascii").split()
+class UnreadableNotesError(GitError):
+    """The notes ref (or pushed notes commit) is not a notes history: e.g. a blob
+    forced onto it. Readers treat it as holding no notes."""
+
+
+def read_note_texts(
+    repo: Any, ref: str = APPROVALS_REF, *, at: str | None = None
+) -> dict[str, str]:
+    """Annotated object -> note text, for every note under `ref` (or in the notes
+    commit `at`, which no ref names yet: a push in pre-receive's quarantine): one
+    listing and one `git cat-file --batch`, however many notes there are.
+
+    Raises UnreadableNotesError when the notes cannot be read."""
+    try:
+        if at is None:
+            listing = run_git(repo, "notes", "--ref", ref, "list").decode("ascii").split()
+        else:
+            listing = _list_notes_tree(repo, at)
+    except GitError as error:
+        where = ref if at is None else f"{ref} as pushed ({at[:12]})"
+        raise UnreadableNotesError(f"cannot read the notes in {where}: {error}") from None
     blobs, objects = listing[0::2], listing[1::2]
     if not blobs:
         return {}
@@ -205,8 +222,29 @@ def read_note_texts(repo: Any, ref: str = APPROVALS_REF) -> dict[str, str]:
     return texts
 
 
+def _list_notes_tree(repo: Any, commit: str) -> list[str]:
+    """`git notes list`'s pairs (note blob, annotated object) for a notes commit:
+    the notes tree's paths, fan-out slashes removed, are the annotated objects."""
+    out = run_git(repo, "ls-tree", "-r", "-z", f"{commit}^{{commit}}")
+    pairs: list[str] = []
+    for entry in out.decode("utf-8", "replace").split("\0"):
+        info, _, path = entry.partition("\t")
+        fields = info.split()
+        name = path.replace("/", "")
+        if len(fields) == 3 and fields[1] == "blob" and _HEX.match(name):
+            pairs += [fields[2], name]
+    return pairs
+
+
+_HEX = re.compile(r"^(?:[0-9a-f]{40}|[0-9a-f]{64})$")
+
+
 def read_approvals(
-    repo: Any, allowed_signers: str | None, *, touching: Collection[str] | None = None
+    repo: Any,
+    allowed_signers: str | None,
+    *,
+    touching: Collection[str] | None = None,
+    at: str | None = None,
 ) -> tuple[Approval, ...]:
     """Every approval under APPROVALS_REF, with its signature checked against
     `allowed_signers` (the ssh allowed-signers TEXT at the trusted revision; None
@@ -218,12 +256,15 @@ def read_approvals(
     repository holds many approvals unrelated to the range under check).
 
     Ordered by the annotated commit, then by line; duplicates (the same line on two
-    objects, e.g. after a notes.rewriteRef copy) are read once."""
+    objects, e.g. after a notes.rewriteRef copy) are read once.
+
+    `at`: read the notes commit `at` instead of the ref (read_note_texts).
+    Raises UnreadableNotesError when the notes cannot be read."""
     from reviewgate.approval_signing import Verifier
 
     wanted = None if touching is None else frozenset(touching)
     records: dict[str, ApprovalRecord] = {}
-    for _obj, text in sorted(read_note_texts(repo).items()):
+    for _obj, text in sorted(read_note_texts(repo, at=at).items()):
         for record in parse_note(text):
             named = record.approval.commits + record.approval.trees
             if wanted is None or not wanted.isdisjoint(named):

@@ -119,3 +119,5 @@ class Evidence:
     signoff_ranges: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     # The allowed-signers text at the trusted revision (None: no file there).
     allowed_signers: str | None = None
+    # Things gathering had to assume that a reader must know (CheckResult.notes).
+    notes: tuple[str, ...] = ()

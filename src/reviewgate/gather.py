@@ -31,6 +31,9 @@ class GatherOptions:
     shard: tuple[int, int] | None = None  # (K, N): verify only the K-th of N shards
     on_verdict: Any = None  # called (verdict, done, total) as each verdict arrives
     diffs: Mapping[str, CommitDiff] | None = None  # read already, while the log streamed
+    # The approvals notes commit to read instead of the approvals ref: pre-receive's
+    # view of approvals pushed together with the branch they approve.
+    approvals_at: str | None = None
 
 
 def enabled(policy: Policy, *codes: str) -> bool:
@@ -80,5 +83,7 @@ def gather_evidence(
     ):
         from reviewgate.signoff_evidence import gather_signoff
 
-        evidence = gather_signoff(repo, commits, policy, options.trusted, evidence)
+        evidence = gather_signoff(
+            repo, commits, policy, options.trusted, evidence, approvals_at=options.approvals_at
+        )
     return replace(evidence)

@@ -7,6 +7,10 @@
 - the commits each `Signoff-range: BASE..TIP` statement covers: no process when
   both ends are in the range or just below it, else one `git rev-list` per range;
 - the `reviewgate approve` notes (reviewgate.approvals).
+
+Neither a missing trusted revision (HEAD unborn: nothing is trusted) nor an
+unreadable approvals ref (anyone may force a blob onto a notes ref) is an error:
+both mean "nothing vouches", and Evidence.notes says so.
 """
 
 from __future__ import annotations
@@ -38,30 +42,60 @@ _STATUS = {"G": "good", "B": "bad", "U": "untrusted", "X": "untrusted", "Y": "un
 _DETAIL = {"U": "no allowed signer has this key", "X": "the signature has expired",
            "Y": "the key has expired", "R": "the key is revoked",
            "E": "git could not check it (missing key, gpg or ssh-keygen)"}
-_SIGNATURE_FORMAT = "%H%x1f%G?%x1f%GS%x1f%GK%x1e"
+# %GP, the primary key's fingerprint, lets an OpenPGP signer be matched by any of the
+# key's valid user ids: %GS shows only the primary one.
+_SIGNATURE_FORMAT = "%H%x1f%G?%x1f%GS%x1f%GK%x1f%GP%x1e"
 
 
 def gather_signoff(
     repo: gitpython.Repo, commits: Sequence[Commit], policy: Policy, trusted: str | None,
     evidence: Evidence,
+    *,
+    approvals_at: str | None = None,
 ) -> Evidence:
-    """`evidence` with the sign-off fields filled for `commits`."""
+    """`evidence` with the sign-off fields filled for `commits`. `approvals_at`: a
+    notes commit to read the approvals from instead of their ref."""
     commits = [c for c in commits if not c.pending]
     if not commits:
         return evidence
     allowed: str | None = None
     signatures: dict[str, SignatureCheck] = {}
+    notes: list[str] = []
     if policy.signoff.signature != "none":
-        allowed = allowed_signers_at(repo, trusted or "HEAD", policy.signoff.allowed_signers)
+        from reviewgate.errors import GitError
+
+        try:
+            allowed = allowed_signers_at(repo, trusted or "HEAD", policy.signoff.allowed_signers)
+        except GitError:
+            # Only an unborn HEAD (a new repository, an orphan checkout) stands for
+            # "nothing is trusted yet"; a trusted revision that is missing is an error.
+            if trusted is not None or _has_commit(repo, "HEAD"):
+                raise
+            notes.append(
+                f"HEAD has no commit yet, so there is no trusted {policy.signoff.allowed_signers}: "
+                "no signature is trusted"
+            )
         carriers = [c.sha for c in commits if c.trailer_values(*policy.signoff.trailers)]
         signatures = read_signatures(repo, carriers, allowed or "")
+    approvals, note = read_approval_notes(repo, commits, allowed, at=approvals_at)
     return replace(
         evidence,
         signatures={**evidence.signatures, **signatures},
         signoff_ranges=resolve_ranges(repo, commits),
-        approvals=read_approval_notes(repo, commits, allowed),
+        approvals=approvals,
         allowed_signers=allowed,
+        notes=(*evidence.notes, *notes, *note),
     )
+
+
+def _has_commit(repo: gitpython.Repo, rev: str) -> bool:
+    import git as gitpython
+
+    try:
+        repo.git.rev_parse("--verify", "--quiet", f"{rev}^{{commit}}")
+    except gitpython.GitCommandError:
+        return False
+    return True
 
 
 def allowed_signers_at(repo: gitpython.Repo, rev: str, path: str) -> str | None:
@@ -91,7 +125,19 @@ def read_signatures(
             )
         except gitpython.GitCommandError as error:
             raise _git_error(error) from None
-    return parse_signatures(out)
+    found = parse_signatures(out)
+    primaries = {
+        sha: primary for sha, primary in primary_keys(out).items()
+        if found[sha].good and found[sha].format == "openpgp"
+    }
+    if primaries:
+        from reviewgate.approval_signing import user_ids_by_key
+
+        user_ids = user_ids_by_key(_gpg_program(repo), sorted(set(primaries.values())))
+        for sha, primary in primaries.items():
+            if user_ids.get(primary.upper()):
+                found[sha] = replace(found[sha], principal="\n".join(user_ids[primary.upper()]))
+    return found
 
 
 def parse_signatures(text: str) -> dict[str, SignatureCheck]:
@@ -99,13 +145,33 @@ def parse_signatures(text: str) -> dict[str, SignatureCheck]:
     found: dict[str, SignatureCheck] = {}
     for record in text.split("\x1e"):
         fields = record.strip("\n").split("\x1f")
-        if len(fields) != 4:
+        if len(fields) != 5:
             continue
-        sha, letter, principal, key = fields
+        sha, letter, principal, key, _primary = fields
         fmt = "ssh" if key.startswith("SHA256:") else ("openpgp" if key else "")
         found[sha] = SignatureCheck(
             _STATUS.get(letter, "error"), principal, key, fmt, _DETAIL.get(letter, ""))
     return found
+
+
+def primary_keys(text: str) -> dict[str, str]:
+    """The primary key fingerprint (%GP) of each signed commit in the same records."""
+    found: dict[str, str] = {}
+    for record in text.split("\x1e"):
+        fields = record.strip("\n").split("\x1f")
+        if len(fields) == 5 and fields[4]:
+            found[fields[0]] = fields[4]
+    return found
+
+
+def _gpg_program(repo: gitpython.Repo) -> str:
+    from reviewgate.git import config_value
+
+    return (
+        config_value(repo, 'gpg "openpgp"', "program", "")
+        or config_value(repo, "gpg", "program", "")
+        or "gpg"
+    )
 
 
 @contextlib.contextmanager
@@ -195,13 +261,20 @@ def resolve_names(repo: gitpython.Repo, names: Sequence[str]) -> dict[str, str]:
 
 
 def read_approval_notes(
-    repo: gitpython.Repo, commits: Sequence[Commit], allowed_signers: str | None
-) -> tuple[Approval, ...]:
+    repo: gitpython.Repo, commits: Sequence[Commit], allowed_signers: str | None,
+    *, at: str | None = None,
+) -> tuple[tuple[Approval, ...], tuple[str, ...]]:
     """The `reviewgate approve` notes that name a commit of the range, their
-    signatures checked against the trusted allowed-signers text."""
-    from reviewgate.approvals import read_approvals
+    signatures checked against the trusted allowed-signers text; and a note when
+    the notes cannot be read (then no approval counts)."""
+    from reviewgate.approvals import UnreadableNotesError, read_approvals
 
-    return tuple(read_approvals(repo, allowed_signers, touching=[c.sha for c in commits]))
+    try:
+        approvals = read_approvals(
+            repo, allowed_signers, touching=[c.sha for c in commits], at=at)
+    except UnreadableNotesError as error:
+        return (), (f"{error}; no approval counts",)
+    return tuple(approvals), ()
 
 
 def signers_note(

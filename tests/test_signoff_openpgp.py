@@ -1,0 +1,73 @@
+"""An OpenPGP-signed commit signs off for a reviewer named in ANY valid user id of
+the key, not only the primary one, which is all git's %GS shows."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from conftest import Repo
+from reviewgate.commands.check import run_check
+
+POLICY = "version: 1\nsignoff:\n  signature: gpg\n"
+GPG = ["gpg", "--batch", "--passphrase", ""]
+
+
+@pytest.fixture
+def gpg_key(monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+    """A key whose primary user id is a work address and whose second is the
+    reviewer's; its fingerprint."""
+    if shutil.which("gpg") is None:
+        pytest.skip("gpg is not installed")
+    # gpg-agent's socket lives in GNUPGHOME, and socket paths are short.
+    home = Path(tempfile.mkdtemp(prefix="rg-gpg-", dir="/tmp"))
+    home.chmod(0o700)
+    monkeypatch.setenv("GNUPGHOME", str(home))
+    try:
+        made = subprocess.run(
+            [*GPG, "--quick-gen-key", "Grace Work <grace@work.example>", "ed25519", "sign",
+             "never"], capture_output=True, text=True, timeout=120,
+        )  # fmt: skip
+        if made.returncode != 0:
+            pytest.skip(f"gpg cannot make a key here: {made.stderr.strip()[:200]}")
+        listed = subprocess.run([*GPG, "--with-colons", "--list-keys", "grace@work.example"],
+                                capture_output=True, text=True, timeout=60, check=True)
+        fpr = next(ln.split(":")[9] for ln in listed.stdout.splitlines() if ln.startswith("fpr"))
+        for step in (["--quick-add-uid", fpr, "Grace Hopper <grace@example.org>"],
+                     ["--quick-set-primary-uid", fpr, "Grace Work <grace@work.example>"]):
+            subprocess.run([*GPG, *step], capture_output=True, timeout=120, check=True)
+        yield fpr
+    finally:
+        subprocess.run(["gpgconf", "--kill", "all"], timeout=60, check=False, capture_output=True)
+        shutil.rmtree(home, ignore_errors=True)
+
+
+def signed_review(repo: Repo, fpr: str, reviewer: str) -> str:
+    repo.git("config", "gpg.format", "openpgp")
+    repo.git("config", "user.signingKey", fpr)
+    repo.write("b.py", "b = 1\n")
+    repo.git("add", "b.py")
+    repo.git("commit", "-q", "-S", "-m",
+             f"feat: b\n\nAssisted-by: Claude:opus\nReviewed-by: {reviewer}\n")
+    return repo.head()
+
+
+def test_a_secondary_user_id_names_the_reviewer(repo: Repo, gpg_key: str) -> None:
+    base = repo.commit("chore: policy", {".reviewgate.yaml": POLICY})
+    head = signed_review(repo, gpg_key, "Grace Hopper <grace@example.org>")
+    result = run_check(revisions=(f"{base}..HEAD",), cwd=repo.path)
+    # It used to be RG304: git's %GS named only "Grace Work <grace@work.example>".
+    assert [(f.code, f.sha) for f in result.findings] == [], result.findings
+    assert head
+
+
+def test_an_address_the_key_does_not_have_is_still_refused(repo: Repo, gpg_key: str) -> None:
+    base = repo.commit("chore: policy", {".reviewgate.yaml": POLICY})
+    head = signed_review(repo, gpg_key, "Grace Hopper <grace@elsewhere.example>")
+    result = run_check(revisions=(f"{base}..HEAD",), cwd=repo.path)
+    assert [(f.code, f.sha) for f in result.findings] == [("RG304", head)]
