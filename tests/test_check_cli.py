@@ -343,3 +343,19 @@ def test_a_range_start_missing_from_a_shallow_clone_names_the_fix(
     [line] = result.stderr.splitlines()
     assert "the clone is shallow" in line
     assert "fetch-depth: 0" in line
+
+
+def test_a_pull_request_head_missing_from_a_full_clone_names_the_fetch(
+    repo: Repo, tmp_path: Path
+) -> None:
+    # It used to say "unknown revision …: cannot read .reviewgate.yaml there",
+    # naming the policy file rather than the missing commit.
+    base = repo.commit("base", {"a.py": "x = 1\n"})
+    absent = "0123456789abcdef0123456789abcdef01234567"
+    env = github_pull_request(repo, tmp_path, base, absent)
+    result = reviewgate(repo.path, "check", "--no-deepen", env=env)
+    assert result.returncode == 2, result.stdout + result.stderr
+    assert result.stderr == (
+        f"reviewgate: error: the head under check, {absent[:12]}, is not in this clone; "
+        f"fetch it first (`git fetch origin {absent}`), or check out with fetch-depth: 0\n"
+    )

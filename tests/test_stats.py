@@ -289,3 +289,29 @@ def test_html_escapes_names() -> None:
     assert nasty[:23] + "\u2026" in parser.text and nasty in parser.text
     assert "a<b>..c&d" in "".join(parser.text)
     assert any(a.get("data-month") == '20"26-01' for _, a in parser.tags)
+
+
+def test_sign_offs_count_as_check_counts_them(repo: Repo) -> None:
+    # stats used to see only a Reviewed-by on the commit itself; a merge's sign-off
+    # and a Signoff-range, which check accepts, counted as none.
+    base = repo.commit("Start\n", files={"a.py": "a = 0\n"})
+    repo.git("checkout", "-q", "-b", "topic")
+    repo.commit("Add b\n\nAssisted-by: Claude:opus-4\n", files={"b.py": "b = 1\n"})
+    repo.git("checkout", "-q", "main")
+    repo.git("merge", "-q", "--no-ff", "topic", "-m",
+             "Merge topic\n\nReviewed-by: Grace Hopper <grace@example.org>")
+    first = repo.commit("Add c\n\nAssisted-by: Claude:opus-4\n", files={"c.py": "c = 1\n"})
+    second = repo.commit("Add d\n\nAssisted-by: Claude:opus-4\n", files={"d.py": "d = 1\n"})
+    repo.commit(
+        f"Add e\n\nAssisted-by: Claude:opus-4\nSignoff-range: {first}..{second}\n"
+        "Reviewed-by: Grace Hopper <grace@example.org>\n",
+        files={"e.py": "e = 1\n"},
+    )
+    repo.commit("Add f\n\nAssisted-by: Claude:opus-4\n", files={"f.py": "f = 1\n"})
+    stats = run_stats([f"{base}..main"], cwd=repo.path)
+    assert stats.assisted == Share(5, 5)
+    # b (by the merge), d (by the range), e (itself); c lies below the range's base
+    # and f has none.
+    assert stats.signed_off == Share(3, 5)
+    result = run_check(revisions=[f"{base}..main"], cwd=repo.path)
+    assert len({f.sha for f in result.findings if f.code == "RG301"}) == 2

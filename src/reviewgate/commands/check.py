@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from reviewgate.commit import Commit
@@ -15,6 +15,7 @@ if TYPE_CHECKING:
     from typing import Any
 
     from reviewgate.diff_prefetch import DiffPrefetch
+    from reviewgate.evidence import Evidence
     from reviewgate.gather import GatherOptions
 
 
@@ -25,6 +26,8 @@ class CheckResult:
     commits: tuple[Commit, ...]
     findings: tuple[Finding, ...]
     notes: tuple[str, ...] = ()  # things a reader must know, e.g. an untrusted policy change
+    # What the range rules were given (diffs, verdicts, sign-offs), for stats.
+    evidence: Evidence | None = field(default=None, compare=False, repr=False)
 
     @property
     def exit_code(self) -> int:
@@ -161,7 +164,9 @@ def _check(
     evidence = gather_evidence(repo, commits, policy, options)
     findings.extend(run_range_rules(commits, policy, evidence))
     where = ci.describe if ci is not None else spec.describe()
-    return CheckResult(where, policy, tuple(commits), tuple(findings), notes)
+    return CheckResult(
+        where, policy, tuple(commits), tuple(findings), notes + evidence.notes, evidence
+    )
 
 
 def short_rev(rev: str) -> str:
@@ -209,13 +214,22 @@ def trusted_policy(
     if trusted is None or config or os.environ.get("REVIEWGATE_CONFIG"):
         return load_repo_policy(config, root), ()
     from reviewgate.ci import policy_differs, policy_text_at
+    from reviewgate.errors import GitError
     from reviewgate.policy import load_policy
 
     text = policy_text_at(repo, trusted)
     source = f"{short_rev(trusted)}:.reviewgate.yaml"
     policy = load_policy(None, text=text, source=source) if text is not None else load_policy(None)
     notes: tuple[str, ...] = ()
-    if policy_differs(repo, trusted, head):
+    try:
+        differs = policy_differs(repo, trusted, head)
+    except GitError:
+        # The trusted revision was read just above, so the head is what is missing.
+        raise GitError(
+            f"the head under check, {short_rev(head)}, is not in this clone; fetch it "
+            f"first (`git fetch origin {head}`), or check out with fetch-depth: 0"
+        ) from None
+    if differs:
         notes = (
             f"the policy at {short_rev(head)} differs from the trusted one at "
             f"{short_rev(trusted)}; "

@@ -12,9 +12,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from reviewgate.commit import Commit
-from reviewgate.fixes import is_fix
-from reviewgate.identity import find_tool_signatures, is_human, parse_ident
-from reviewgate.paths import path_matches
+from reviewgate.evidence import Evidence
+from reviewgate.fixes import SAME_COMMIT, TWO_COMMIT, is_fix, pair_fixes
+from reviewgate.identity import find_tool_signatures
 from reviewgate.policy import Policy
 from reviewgate.rules import selected
 from reviewgate.rules.assistance import find_declarations
@@ -68,20 +68,6 @@ class Stats:
         return NOT_MEASURED if self.verified is None else self.verified.describe()
 
 
-# --- paths ------------------------------------------------------------------
-
-
-def changes_a_test(commit: Commit | None, globs: Sequence[str]) -> bool:
-    """Whether `commit` adds, edits, deletes or renames a path under `globs`."""
-    if commit is None or not commit.changes:
-        return False
-    return any(
-        path_matches(change.path, globs)
-        or (change.old_path is not None and path_matches(change.old_path, globs))
-        for change in commit.changes
-    )
-
-
 # --- per commit -------------------------------------------------------------
 
 
@@ -104,39 +90,46 @@ def tools_of(commit: Commit, policy: Policy) -> tuple[str, ...]:
     return tuple(names)
 
 
-def has_signoff(commit: Commit, policy: Policy) -> bool:
-    """A sign-off trailer by a person other than the author."""
-    author_email = commit.author.email.strip().lower()
-    author_name = commit.author.name.strip().lower()
-    for value in commit.trailer_values(*policy.signoff.trailers):
-        name, email = parse_ident(value)
-        if not is_human(name, email, policy.assistance.tools):
-            continue
-        lowered = email.strip().lower()
-        same = lowered == author_email if lowered else name.strip().lower() == author_name
-        if name.strip() and not same:
-            return True
-    return False
-
-
-def fix_has_test(commit: Commit, by_sha: dict[str, Commit], policy: Policy) -> bool:
-    """The fix changes a test itself, or its first parent does, as policy's
-    pairing allows. A parent outside the range read counts as no test."""
-    globs = policy.paths.tests
-    pairing = policy.fixes.pairing
-    if pairing in ("same-commit", "either") and changes_a_test(commit, globs):
-        return True
-    if pairing in ("previous-commit", "either") and commit.parents:
-        return changes_a_test(by_sha.get(commit.parents[0]), globs)
-    return False
-
-
 # --- the whole range --------------------------------------------------------
 
 
-def compute_stats(commits: Sequence[Commit], policy: Policy, range_: str = "") -> Stats:
-    by_sha = {commit.sha: commit for commit in commits}
+def signed_off_shas(
+    commits: Sequence[Commit], policy: Policy, evidence: Evidence
+) -> set[str]:
+    """The commits whose sign-off the sign-off rule accepts, whatever policy's
+    `required_for` and rule severities say: the same sources (trailers, merges,
+    ranges, approvals) and the same tests (not the author, not a tool, an allowed
+    reviewer, a signature where policy wants one) that `check` applies."""
+    from dataclasses import replace
+
+    from reviewgate.rules.signoff import check_signoff
+
+    judged = replace(
+        policy,
+        signoff=replace(policy.signoff, required_for="all"),
+        rules={code: level for code, level in policy.rules.items() if not code.startswith("RG30")},
+    )
+    refused = {finding.sha for finding in check_signoff(commits, judged, evidence)}
+    return {commit.sha for commit in commits} - refused
+
+
+def compute_stats(
+    commits: Sequence[Commit],
+    policy: Policy,
+    range_: str = "",
+    evidence: Evidence | None = None,
+) -> Stats:
+    """The figures of `commits`. `evidence` is what `check` gathered (the fix
+    candidates' diffs, approvals, signatures); without it each commit's own
+    `changes` and trailers are all there is."""
+    evidence = evidence or Evidence()
     chosen = [commit for commit in commits if selected(commit, policy)]
+    signed_shas = signed_off_shas(commits, policy, evidence)
+    paired = {
+        fix.commit.sha
+        for fix in pair_fixes(commits, policy, evidence.diffs)
+        if fix.shape in (SAME_COMMIT, TWO_COMMIT)
+    }
     assisted = 0
     signed = 0
     fixes = 0
@@ -152,10 +145,10 @@ def compute_stats(commits: Sequence[Commit], policy: Policy, range_: str = "") -
             month[1] += 1
             for name in names:
                 tools[name] = tools.get(name, 0) + 1
-            signed += has_signoff(commit, policy)
+            signed += commit.sha in signed_shas
         if is_fix(commit, policy):
             fixes += 1
-            fixes_tested += fix_has_test(commit, by_sha, policy)
+            fixes_tested += commit.sha in paired
     return Stats(
         range=range_,
         total=len(chosen),
@@ -205,7 +198,7 @@ def run_stats(
     from reviewgate.commands.check import run_check
 
     result = run_check(revisions=revisions, cwd=cwd, config=config, max_count=max_count)
-    stats = compute_stats(result.commits, result.policy, result.range)
+    stats = compute_stats(result.commits, result.policy, result.range, result.evidence)
     return replace(stats, verified=verified_share(cwd, result.commits, result.policy))
 
 
