@@ -247,3 +247,36 @@ def test_commit_records_pair_without_paths_read(repo: Repo) -> None:
     )
     assert all(c.changes is None for c in commits)
     assert [f.code for f in findings(repo)] == ["RG201"]
+
+
+@pytest.mark.parametrize("change", ["edit", "delete"])
+def test_a_fix_that_changes_a_binary_test_file_is_rg204(repo: Repo, change: str) -> None:
+    # It used to crash check with a traceback: a binary file has no line numbers.
+    base(repo)
+    repo.commit("chore: a fixture\n", files={"tests/img.png": b"\0\1"})
+    if change == "delete":
+        repo.git("rm", "-q", "tests/img.png")
+        files: dict[str, str | bytes] = {}
+    else:
+        files = {"tests/img.png": b"\0\2"}
+    sha = repo.commit("fix: x\n", files={**files, "src/parse.py": "y\n",
+                                          "tests/test_new.py": "def test(): ...\n"})
+    (found,) = findings(repo)
+    assert (found.code, found.sha) == ("RG204", sha)
+    expected = "binary file changed" if change == "edit" else "deleted"
+    assert found.message.endswith(f"existed before it: tests/img.png (`{expected}`)")
+
+
+@pytest.mark.parametrize("shape", ["two-commit", "same-commit"])
+def test_deleting_a_test_is_not_the_test_that_shows_the_bug(repo: Repo, shape: str) -> None:
+    # A test-only commit that only deleted a test used to pair with the next fix.
+    base(repo)
+    if shape == "two-commit":
+        repo.git("rm", "-q", "tests/test_parse.py")
+        repo.commit("test: drop a flaky test\n")
+        sha = repo.commit("fix: x\n", files={"src/parse.py": "y\n"})
+    else:
+        repo.git("rm", "-q", "tests/test_parse.py")
+        sha = repo.commit("fix: x\n", files={"src/parse.py": "y\n"})
+    found = codes(findings(repo))
+    assert ("RG201", sha) in found

@@ -99,7 +99,7 @@ def _fixes(commits: Sequence[Commit], policy: Policy) -> Iterable[Commit]:
 def fix_candidates(commits: Sequence[Commit], policy: Policy) -> set[str]:
     """The shas whose diffs pairing needs: each fix, its first parent when that is in
     the range, and the commit its Test-commit trailer names."""
-    in_range = {commit.sha for commit in commits}
+    in_range = _ShaIndex(commit.sha for commit in commits)
     wanted: set[str] = set()
     for commit in _fixes(commits, policy):
         wanted.add(commit.sha)
@@ -111,13 +111,31 @@ def fix_candidates(commits: Sequence[Commit], policy: Policy) -> set[str]:
     return wanted
 
 
-def _named_test_commit(commit: Commit, in_range: Iterable[str]) -> str | None:
+class _ShaIndex:
+    """The shas of a range, found by a prefix without scanning them all: a range
+    of thousands of Test-commit pairs would otherwise cost n^2."""
+
+    def __init__(self, shas: Iterable[str]) -> None:
+        self._shas = set(shas)
+        self._by_prefix: dict[str, list[str]] = {}
+        for sha in self._shas:
+            self._by_prefix.setdefault(sha[:_MIN_PREFIX], []).append(sha)
+
+    def __contains__(self, sha: object) -> bool:
+        return sha in self._shas
+
+    def starting_with(self, prefix: str) -> list[str]:
+        bucket = self._by_prefix.get(prefix[:_MIN_PREFIX], [])
+        return [sha for sha in bucket if sha.startswith(prefix)]
+
+
+def _named_test_commit(commit: Commit, in_range: _ShaIndex) -> str | None:
     """The one sha of the range that the Test-commit trailer names, if any."""
     for value in commit.trailer_values(TEST_COMMIT_TRAILER):
         token = value.strip().split(maxsplit=1)[0].lower() if value.strip() else ""
         if len(token) < _MIN_PREFIX or not re.fullmatch(r"[0-9a-f]+", token):
             continue
-        matches = [sha for sha in in_range if sha.startswith(token)]
+        matches = in_range.starting_with(token)
         if len(matches) == 1:
             return matches[0]
     return None
@@ -152,20 +170,26 @@ def _changes_of(commit: Commit, diffs: Mapping[str, CommitDiff]) -> tuple[Change
 
 
 def _is_test_only(changes: Sequence[ChangedPath], policy: Policy) -> bool:
+    """A commit that adds or changes a test and no source. Deleting a test shows no
+    bug, so a commit that only deletes tests is no test commit."""
     kinds = _kinds(changes, policy)
-    return bool(kinds[TEST]) and not kinds[SOURCE]
+    return bool(_existing_tests(changes, policy)) and not kinds[SOURCE]
 
 
-def _ancestors(sha: str, by_sha: Mapping[str, Commit]) -> set[str]:
+def _is_ancestor(older: str, sha: str, by_sha: Mapping[str, Commit]) -> bool:
+    """Whether `older` is in the history of `sha`, within the range. The walk stops
+    where it finds it: a named test commit is usually a few commits back."""
     seen: set[str] = set()
     todo = list(by_sha[sha].parents)
     while todo:
         current = todo.pop()
+        if current == older:
+            return True
         if current in seen or current not in by_sha:
             continue
         seen.add(current)
         todo.extend(by_sha[current].parents)
-    return seen
+    return False
 
 
 def pair_fixes(
@@ -173,11 +197,16 @@ def pair_fixes(
 ) -> list[Fix]:
     """Every fix of `commits` that policy selects, with its shape, in range order."""
     by_sha = {commit.sha: commit for commit in commits}
-    return [_pair(commit, by_sha, policy, diffs) for commit in _fixes(commits, policy)]
+    index = _ShaIndex(by_sha)
+    return [_pair(commit, by_sha, index, policy, diffs) for commit in _fixes(commits, policy)]
 
 
 def _pair(
-    commit: Commit, by_sha: Mapping[str, Commit], policy: Policy, diffs: Mapping[str, CommitDiff]
+    commit: Commit,
+    by_sha: Mapping[str, Commit],
+    index: _ShaIndex,
+    policy: Policy,
+    diffs: Mapping[str, CommitDiff],
 ) -> Fix:
     changes = _changes_of(commit, diffs)
     kinds = _kinds(changes, policy)
@@ -190,12 +219,13 @@ def _pair(
     pairing = policy.fixes.pairing
     two_commit = pairing in ("previous-commit", "either")
     if two_commit and commit.trailer_values(TEST_COMMIT_TRAILER):
-        found, why = _explicit_pair(commit, by_sha, policy, diffs)
+        found, why = _explicit_pair(commit, by_sha, index, policy, diffs)
         if found is not None:
             tests = _existing_tests(_changes_of(found, diffs), policy)
             return Fix(commit, TWO_COMMIT, found, tests, waiver, "; ".join(notes))
         notes.append(why)
-    same_commit = pairing in ("same-commit", "either") and bool(kinds[TEST])
+    # Only a test that exists afterwards can show the bug: deleting one shows nothing.
+    same_commit = pairing in ("same-commit", "either") and bool(_existing_tests(changes, policy))
     parent = by_sha.get(commit.parents[0]) if commit.parents else None
     if two_commit and parent is not None:
         parent_changes = _changes_of(parent, diffs)
@@ -213,13 +243,17 @@ def _pair(
 
 
 def _explicit_pair(
-    commit: Commit, by_sha: Mapping[str, Commit], policy: Policy, diffs: Mapping[str, CommitDiff]
+    commit: Commit,
+    by_sha: Mapping[str, Commit],
+    index: _ShaIndex,
+    policy: Policy,
+    diffs: Mapping[str, CommitDiff],
 ) -> tuple[Commit | None, str]:
     named = commit.trailer_values(TEST_COMMIT_TRAILER)[0].strip()
-    sha = _named_test_commit(commit, by_sha)
+    sha = _named_test_commit(commit, index)
     if sha is None:
         return None, f"{TEST_COMMIT_TRAILER}: {named!r} names no single commit of the range"
-    if sha not in _ancestors(commit.sha, by_sha):
+    if not _is_ancestor(sha, commit.sha, by_sha):
         return None, f"{TEST_COMMIT_TRAILER}: {named!r} is not an earlier commit of the range"
     test_commit = by_sha[sha]
     if not _is_test_only(_changes_of(test_commit, diffs), policy):

@@ -152,8 +152,10 @@ def test_weakened(
     older: list[str] = []
     for path, lines, texts in changed:
         added = from_test.get(path, set())
-        mine = [(n, t) for n, t in zip(lines, texts, strict=True) if n in added]
-        rest = [(n, t) for n, t in zip(lines, texts, strict=True) if n not in added]
+        # A binary file has no line numbers, only what happened to it.
+        numbered = list(zip(lines, texts, strict=True)) if lines else []
+        mine = [(n, t) for n, t in numbered if n in added]
+        rest = [(n, t) for n, t in numbered if n not in added]
         if mine:
             theirs.append(_describe(path, mine))
         if rest or not lines:
