@@ -28,36 +28,64 @@ if TYPE_CHECKING:
 
 _UNIT = r"(?:ns|µs|μs|us|ms|s|min|h)"
 _NUMBER = r"\d[\d.,]*"
-_HYPERFINE = (
-    re.compile(rf"Time \((?:mean ± σ|abs ≡)\):\s+{_NUMBER} {_UNIT}"),
-    re.compile(rf"^\s*{_NUMBER}(?: ± {_NUMBER})? times faster than ", re.MULTILINE),
-    re.compile(
-        rf"^\s*\|\s*Command\s*\|\s*Mean \[{_UNIT}\]\s*\|\s*Min \[{_UNIT}\]\s*\|"
-        rf"(?:.*\n)*?\s*\|[^|\n]+\|\s*{_NUMBER} ± {_NUMBER}\s*\|",
-        re.MULTILINE,
+# Benchmark output is read line by line, and a line longer than this is no table
+# row: the patterns then stay linear in the message, whatever a commit holds (a
+# multi-line pattern once took 18 s on one crafted message).
+_MAX_LINE = 400
+
+# Patterns that alone show a tool's output, one line each.
+_ONE_LINE = (
+    ("hyperfine", re.compile(rf"Time \((?:mean ± σ|abs ≡)\):\s+{_NUMBER} {_UNIT}")),
+    ("hyperfine", re.compile(rf"^\s*{_NUMBER}(?: ± {_NUMBER})? times faster than ")),
+    ("benchstat", re.compile(r"\(p=[01]\.\d+ n=\d+(?:\+\d+)?\)")),
+    (
+        "pytest-benchmark",
+        re.compile(r"Name \(time in (?:ns|us|ms|s)\)[\s|]+Min[\s|]+Max[\s|]+Mean\b"),
     ),
 )
-_BENCHSTAT = (
-    re.compile(r"\(p=[01]\.\d+ n=\d+(?:\+\d+)?\)"),
-    re.compile(
-        r"^\s*(?:name\s+(?:old\s+)?\S+/op\b|.*│\s*(?:sec|B|allocs)/op\b).*\n"
-        rf"(?:.*\n)*?.*\S\s+{_NUMBER}\S*\s*±\s*\d+%",
-        re.MULTILINE,
+# A header line, then (any number of lines later) a row with figures.
+_HEADER_AND_ROW = (
+    (
+        "hyperfine",
+        re.compile(rf"^\s*\|\s*Command\s*\|\s*Mean \[{_UNIT}\]\s*\|\s*Min \[{_UNIT}\]\s*\|"),
+        re.compile(rf"^\s*\|[^|]+\|\s*{_NUMBER} ± {_NUMBER}\s*\|"),
+    ),
+    (
+        "benchstat",
+        re.compile(r"^\s*name\s+(?:old\s+)?\S+/op\b|│\s*(?:sec|B|allocs)/op\b"),
+        # A figure starts after a non-digit, so a long run of digits is tried once.
+        re.compile(r"(?<![\d.,])\d[\d.,]*[a-zA-Zµμ]*\s*±\s*\d+%"),
     ),
 )
-_PYTEST_BENCHMARK = (re.compile(r"Name \(time in (?:ns|us|ms|s)\)[\s|]+Min[\s|]+Max[\s|]+Mean\b"),)
 
 
 def benchmark_tool_in(text: str) -> str | None:
     """The benchmark tool whose output `text` holds, or None."""
-    for name, patterns in (
-        ("hyperfine", _HYPERFINE),
-        ("benchstat", _BENCHSTAT),
-        ("pytest-benchmark", _PYTEST_BENCHMARK),
-    ):
-        if any(pattern.search(text) for pattern in patterns):
+    headers_seen: set[int] = set()
+    found: set[str] = set()
+    for line in text.splitlines():
+        if len(line) > _MAX_LINE:
+            continue
+        for name, pattern in _ONE_LINE:
+            if pattern.search(line):
+                found.add(name)
+        for at, (name, header, row) in enumerate(_HEADER_AND_ROW):
+            if at in headers_seen and row.search(line):
+                found.add(name)
+            if header.search(line):
+                headers_seen.add(at)
+    for name in ("hyperfine", "benchstat", "pytest-benchmark"):
+        if name in found:
             return name
     return None
+
+
+# Values that hold a place for figures nobody has written yet.
+_PLACEHOLDERS = frozenset({"todo", "tbd", "n/a", "na", "none", "-", "?", "later", "wip"})
+
+
+def _is_evidence(value: str) -> bool:
+    return value.strip().strip(".").lower() not in _PLACEHOLDERS | {""}
 
 
 def claims_speedup(commit: Commit, policy: Policy) -> bool:
@@ -106,7 +134,7 @@ def check_perf(commit: Commit, policy: Policy) -> list[Finding]:
     """
     if not claims_speedup(commit, policy):
         return []
-    if any(value.strip() for value in commit.trailer_values(*policy.perf.trailers)):
+    if any(_is_evidence(value) for value in commit.trailer_values(*policy.perf.trailers)):
         return []
     body = commit.message.split("\n", 1)[1] if "\n" in commit.message else ""
     if benchmark_tool_in(body) is not None:
