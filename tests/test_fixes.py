@@ -213,3 +213,37 @@ def test_missing_diff_is_an_error_not_a_pass(repo: Repo) -> None:
     commits = list(read_commits(open_repo(repo.path), RangeSpec(("HEAD",)), with_paths=False))
     with pytest.raises(LookupError):
         pair_fixes(commits, POLICY, {})
+
+
+def test_a_test_changed_between_the_named_test_commit_and_the_fix(repo: Repo) -> None:
+    # Red is the test commit, green the fix: a commit between them that weakened the
+    # test went unseen, and the pair passed.
+    base(repo)
+    test = repo.commit("test: x\n", files={"tests/test_app.py": "assert f(1) == 2\n"})
+    middle = repo.commit(
+        "chore: relax\n",
+        files={"tests/test_app.py": "assert f(1) in (1, 2)\n", "Makefile": "all:\n"},
+    )
+    fix = repo.commit(f"fix: x\n\nTest-commit: {test[:8]}\n", files={"src/app.py": "x = 3\n"})
+    found = fixes_of(repo)[fix]
+    assert found.shape == UNPAIRED
+    assert found.note == (
+        f"Test-commit: {middle[:10]}, between the test commit and the fix, changes a test "
+        "(tests/test_app.py)"
+    )
+    assert {test, middle, fix} <= fix_candidates(history(repo), POLICY)
+
+
+def test_a_named_test_commit_off_the_first_parent_line(repo: Repo) -> None:
+    base(repo)
+    repo.git("checkout", "-q", "-b", "side")
+    test = repo.commit("test: x\n", files={"tests/test_app.py": "t = 3\n"})
+    repo.git("checkout", "-q", "main")
+    repo.commit("chore: y\n", files={"Makefile": "all:\n"})
+    repo.git("merge", "-q", "--no-ff", "side", "-m", "Merge side")
+    fix = repo.commit(f"fix: x\n\nTest-commit: {test[:8]}\n", files={"src/app.py": "x = 3\n"})
+    found = fixes_of(repo)[fix]
+    # Not paired with the commit it names (the merge just before it may still pair
+    # by adjacency: its first-parent diff changes only the test).
+    assert found.test_commit is None or found.test_commit.sha != test
+    assert "first-parent line" in found.note

@@ -98,8 +98,10 @@ def _fixes(commits: Sequence[Commit], policy: Policy) -> Iterable[Commit]:
 
 def fix_candidates(commits: Sequence[Commit], policy: Policy) -> set[str]:
     """The shas whose diffs pairing needs: each fix, its first parent when that is in
-    the range, and the commit its Test-commit trailer names."""
+    the range, the commit its Test-commit trailer names, and the commits between the
+    two (none of which may touch a test)."""
     in_range = _ShaIndex(commit.sha for commit in commits)
+    by_sha: dict[str, Commit] | None = None
     wanted: set[str] = set()
     for commit in _fixes(commits, policy):
         wanted.add(commit.sha)
@@ -108,6 +110,8 @@ def fix_candidates(commits: Sequence[Commit], policy: Policy) -> set[str]:
         named = _named_test_commit(commit, in_range)
         if named is not None:
             wanted.add(named)
+            by_sha = by_sha if by_sha is not None else {c.sha: c for c in commits}
+            wanted.update(c.sha for c in _between(named, commit.sha, by_sha) or ())
     return wanted
 
 
@@ -176,20 +180,21 @@ def _is_test_only(changes: Sequence[ChangedPath], policy: Policy) -> bool:
     return bool(_existing_tests(changes, policy)) and not kinds[SOURCE]
 
 
-def _is_ancestor(older: str, sha: str, by_sha: Mapping[str, Commit]) -> bool:
-    """Whether `older` is in the history of `sha`, within the range. The walk stops
-    where it finds it: a named test commit is usually a few commits back."""
-    seen: set[str] = set()
-    todo = list(by_sha[sha].parents)
-    while todo:
-        current = todo.pop()
-        if current == older:
-            return True
-        if current in seen or current not in by_sha:
-            continue
-        seen.add(current)
-        todo.extend(by_sha[current].parents)
-    return False
+def _between(older: str, sha: str, by_sha: Mapping[str, Commit]) -> list[Commit] | None:
+    """The commits strictly between `older` and `sha` on `sha`'s first-parent line,
+    newest first; None when that line leaves the range before reaching `older`. The
+    walk stops there: a named test commit is usually a few commits back."""
+    found: list[Commit] = []
+    current = by_sha[sha]
+    while current.parents:
+        parent = current.parents[0]
+        if parent == older:
+            return found
+        if parent not in by_sha:
+            return None
+        current = by_sha[parent]
+        found.append(current)
+    return None
 
 
 def pair_fixes(
@@ -253,12 +258,25 @@ def _explicit_pair(
     sha = _named_test_commit(commit, index)
     if sha is None:
         return None, f"{TEST_COMMIT_TRAILER}: {named!r} names no single commit of the range"
-    if not _is_ancestor(sha, commit.sha, by_sha):
-        return None, f"{TEST_COMMIT_TRAILER}: {named!r} is not an earlier commit of the range"
+    between = _between(sha, commit.sha, by_sha)
+    if between is None:
+        return None, (
+            f"{TEST_COMMIT_TRAILER}: {named!r} is not an earlier commit on the fix's "
+            "first-parent line in the range"
+        )
     test_commit = by_sha[sha]
     if not _is_test_only(_changes_of(test_commit, diffs), policy):
         return None, (
             f"{TEST_COMMIT_TRAILER}: {named!r} names {test_commit.short_sha}, "
             "which does not change only tests"
         )
+    # Red is the test commit and green the fix: a commit between them that changed a
+    # test would go unseen, weakening it included.
+    for middle in between:
+        touched = _kinds(_changes_of(middle, diffs), policy)[TEST]
+        if touched:
+            return None, (
+                f"{TEST_COMMIT_TRAILER}: {middle.short_sha}, between the test commit and the "
+                f"fix, changes a test ({touched[0]})"
+            )
     return test_commit, ""

@@ -83,7 +83,8 @@ fixes:
   # Where the test that shows the bug may be (RG201):
   #   same-commit      in the fix itself
   #   previous-commit  in a test-only commit just before the fix, or in an earlier
-  #                    test-only commit the fix names: "Test-commit: <sha>"
+  #                    test-only commit the fix names, "Test-commit: <sha>", on its
+  #                    first-parent line with no test change in between
   #   either           in either place
   # A fix no test can show carries "Test-waiver: <reason>" and needs a human sign-off.
   pairing: either

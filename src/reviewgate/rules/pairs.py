@@ -45,7 +45,8 @@ def fix_without_test(fix: Fix, policy: Policy) -> Finding | None:
     - in the commit just before it (its first parent, inside the range), which
       changes only test files (and files under `paths.ignore`);
     - in an earlier test-only commit of the range that the fix names with a
-      `Test-commit: <sha>` trailer.
+      `Test-commit: <sha>` trailer, on the fix's first-parent line, when no commit
+      between the two changes a test.
 
     A fix that changes no source file (only files under `paths.ignore`, or only
     tests: it fixes a test) needs no test. Test files are those matching
