@@ -67,11 +67,12 @@ def test_help_still_goes_through_click(tmp_path: Path) -> None:
 def test_hook_without_git_on_path_is_a_clean_error(tmp_path: Path) -> None:
     message = tmp_path / "msg"
     message.write_text("feat: x\n")
+    # An empty PATH directory: git cannot be found. Python runs by its full path; a
+    # symlink to it elsewhere would leave a virtual environment (and reviewgate) behind.
     bin_dir = tmp_path / "bin"
     bin_dir.mkdir()
-    (bin_dir / "python").symlink_to(sys.executable)
     result = subprocess.run(
-        [str(bin_dir / "python"), "-m", "reviewgate", "hook", "commit-msg", str(message)],
+        [sys.executable, "-m", "reviewgate", "hook", "commit-msg", str(message)],
         cwd=tmp_path, capture_output=True, text=True, env={**os.environ, "PATH": str(bin_dir)},
     )
     assert result.returncode == 2
