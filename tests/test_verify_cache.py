@@ -45,7 +45,7 @@ def test_second_run_reruns_nothing_and_no_cache_reruns(repo: Repo, tmp_path: Pat
     assert "(cached)" not in first.stdout
     assert "3 proven" in first.stdout and "0 from the cache" in first.stdout
     assert len(runner.runs()) == 6  # red and green for each fix
-    assert sorted(line.split()[0] for line in runner.runs()) == ["green"] * 3 + ["red"] * 3
+    assert sorted(line.split()[0] for line in runner.runs()) == ["0"] * 3 + ["1"] * 3
 
     second = reviewgate(repo.path, "verify", "--config", str(policy), f"{base}..HEAD")
     assert second.returncode == 0

@@ -138,3 +138,88 @@ def test_a_missing_command_is_rg205_not_a_failing_test(repo: Repo, tmp_path: Pat
     assert "red: command not found: no-such-test-runner-xyz" in result.stdout
     assert "RG205" in result.stdout and "RG202" not in result.stdout
     assert our_worktrees(repo) == []
+
+
+def test_a_missing_command_behind_an_unreadable_path_entry(repo: Repo, tmp_path: Path) -> None:
+    # As a normal user, execvp reports "permission denied" when a PATH directory
+    # cannot be read, though the program is nowhere: that was reported as "cannot
+    # be executed". (As root every directory is readable: the plain case.)
+    locked = tmp_path / "locked"
+    locked.mkdir(mode=0o000)
+    try:
+        policy = write_policy(tmp_path / "policy.yaml", ["no-such-test-runner-xyz", "{tests}"])
+        base = base_project(repo)
+        same_commit_fix(repo)
+        path = f"{locked}{os.pathsep}{os.environ['PATH']}"
+        result = reviewgate(repo.path, "verify", "--config", str(policy), f"{base}..HEAD",
+                            env={"PATH": path})
+        assert result.returncode == 1
+        assert "red: command not found: no-such-test-runner-xyz" in result.stdout
+    finally:
+        locked.chmod(0o700)
+
+
+def _three_hanging_fixes(repo: Repo, tmp_path: Path) -> tuple[Runner, Path, str]:
+    runner = Runner(tmp_path)
+    policy = write_policy(tmp_path / "policy.yaml", runner.command())
+    base = base_project(repo)
+    for i in range(3):
+        same_commit_fix(repo, f"hang{i}", fixed=f"def add(a, b):\n    return a + b  # {i}\n",
+                        test=HANGING_TEST)
+    return runner, policy, base
+
+
+@pytest.mark.parametrize("when", ["at 0.6 s", "once the tests run"])
+def test_repeated_ctrl_c_still_removes_every_worktree(
+    repo: Repo, tmp_path: Path, when: str
+) -> None:
+    runner, policy, base = _three_hanging_fixes(repo, tmp_path)
+    own_tmp = tmp_path / "tmpdir"
+    own_tmp.mkdir()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "reviewgate", "verify", "--no-cache", "-j", "3",
+         "--config", str(policy), f"{base}..HEAD"],
+        cwd=repo.path, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        env={**os.environ, "TMPDIR": str(own_tmp)},
+    )
+    try:
+        if when == "at 0.6 s":
+            time.sleep(0.6)
+        else:
+            _wait_for(lambda: runner.pids.exists() and len(runner.pids.read_text().split()) == 3)
+        for _ in range(4):
+            proc.send_signal(signal.SIGINT)
+            time.sleep(0.01)
+        out, err = proc.communicate(timeout=60)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    assert proc.returncode == 130, (out, err)
+    assert "interrupted; temporary worktrees removed" in err
+    listed = git(repo.path, "worktree", "list", "--porcelain").stdout
+    assert listed.count("worktree ") == 1, listed
+    assert our_worktrees(repo) == []
+    assert [p.name for p in own_tmp.iterdir() if p.name.startswith("reviewgate-verify-")] == []
+
+
+def test_verify_runs_on_one_repository_at_once(repo: Repo, tmp_path: Path) -> None:
+    # `true` passes at once (RG202): the runs do little but add and remove
+    # worktrees, as fast as they can, in three processes at the same time.
+    policy = write_policy(tmp_path / "policy.yaml", ["true", "{tests}"])
+    count = 16
+    base = repo.commit("feat: modules", {
+        "pkg/__init__.py": "", **{f"pkg/m{i}.py": f"X = {i}\n" for i in range(count)},
+    })
+    for i in range(count):
+        repo.commit(f"fix: m{i}", {f"pkg/m{i}.py": f"X = {i + 1}\n",
+                                   f"tests/test_m{i}.py": "pass\n"})
+    argv = [sys.executable, "-m", "reviewgate", "verify", "--no-cache", "-j", "4",
+            "--config", str(policy), f"{base}..HEAD"]
+    for _round in range(3):
+        procs = [subprocess.Popen(argv, cwd=repo.path, stdout=subprocess.PIPE,
+                                  stderr=subprocess.PIPE, text=True) for _ in range(3)]
+        for proc in procs:
+            out, err = proc.communicate(timeout=120)
+            assert proc.returncode == 1, out + err
+            assert f"{count} fix(es) verified: 0 proven, {count} not red" in out, out + err
+    assert our_worktrees(repo) == []

@@ -12,19 +12,22 @@ from pathlib import Path
 
 from conftest import Repo, git
 
-# The runner logs each run, then runs every test file with Python and exits with
-# the first failing file's status (an assertion gives 1, `sys.exit(3)` gives 3).
+# The runner runs every test file with Python, logs the run as "<exit> <files>"
+# and exits with the first failing file's status (an assertion gives 1,
+# `sys.exit(3)` gives 3). Its pid is written first, for the tests that kill it.
 RUNNER = """\
 import os, subprocess, sys
-with open({log!r}, "a") as log:
-    log.write(os.environ.get("REVIEWGATE_VERIFY_STATE", "?") + " " + " ".join(sys.argv[1:]) + "\\n")
 with open({pids!r}, "a") as pids:
     pids.write(str(os.getpid()) + "\\n")
 env = dict(os.environ, PYTHONPATH=os.getcwd(), PYTHONDONTWRITEBYTECODE="1")
+code = 0
 for path in sys.argv[1:]:
     code = subprocess.run([sys.executable, path], env=env).returncode
     if code:
-        sys.exit(code)
+        break
+with open({log!r}, "a") as log:
+    log.write(str(code) + " " + " ".join(sys.argv[1:]) + "\\n")
+sys.exit(code)
 """
 
 ADD_BUGGY = "def add(a, b):\n    return a - b\n"

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from reviewgate.commands.check import CheckResult, short_rev
 from reviewgate.evidence import Verdict
-from reviewgate.findings import Finding, has_errors
+from reviewgate.findings import Finding, Severity, has_errors
 
 VERIFY_CODES = ("RG202", "RG203", "RG205")
 LABELS = {
@@ -35,7 +35,18 @@ class VerifyResult:
 
     @property
     def exit_code(self) -> int:
+        """1 for an error among verify's own findings (RG202, RG203, RG205) only:
+        `verify` proves tests; the whole gate (RG201 and the rest) is `check`'s,
+        and `check --verify` exits on every finding."""
         return 1 if has_errors(self.findings) else 0
+
+    @property
+    def other_errors(self) -> tuple[Finding, ...]:
+        """Errors of other rules in the range, which `check` would fail on."""
+        return tuple(
+            f for f in self.check.findings
+            if f.code not in VERIFY_CODES and f.severity is Severity.ERROR
+        )
 
 
 def run_verify(
@@ -75,20 +86,41 @@ def run_verify(
 
 @contextmanager
 def interrupts_as_keyboard_interrupt() -> Iterator[None]:
-    """SIGTERM (a CI cancelling a job) takes Ctrl-C's path, so the worktrees and
-    the test processes are cleaned up the same way."""
-    def raise_interrupt(signum: int, frame: object) -> None:
+    """SIGINT and SIGTERM (a CI cancelling a job) raise one KeyboardInterrupt, so
+    the worktrees and the test processes are cleaned up on one path. From the
+    first signal on, both are ignored: a second Ctrl-C cannot cut the cleanup
+    short or kill the process before it exits 130. After an interrupt they stay
+    ignored (the process is about to exit); otherwise they are restored."""
+    taken: list[int] = []
+
+    def first_interrupt(signum: int, frame: object) -> None:
+        if taken:
+            return
+        taken.append(signum)
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)
         raise KeyboardInterrupt
 
     try:
-        previous = signal.signal(signal.SIGTERM, raise_interrupt)
+        previous = {
+            signum: signal.signal(signum, first_interrupt)
+            for signum in (signal.SIGINT, signal.SIGTERM)
+        }
     except ValueError:  # not the main thread: leave signals alone
         yield
         return
+    interrupted = False
     try:
         yield
+    except KeyboardInterrupt:
+        interrupted = True
+        for signum in previous:
+            signal.signal(signum, signal.SIG_IGN)
+        raise
     finally:
-        signal.signal(signal.SIGTERM, previous)
+        if not interrupted and not taken:
+            for signum, handler in previous.items():
+                signal.signal(signum, handler)
 
 
 def verdict_line(verdict: Verdict, subjects: dict[str, str]) -> str:
@@ -121,6 +153,13 @@ def render_verify(result: VerifyResult) -> str:
         f"{counts['not-red']} not red, {counts['not-green']} not green, "
         f"{counts['error']} error(s); {cached} from the cache"
     )
+    others = result.other_errors
+    if others:
+        codes = ", ".join(sorted({f.code for f in others}))
+        lines.append(
+            f"note: {len(others)} error(s) of other rules ({codes}) are not verify's to judge "
+            "and do not change its exit status; `reviewgate check` reports them"
+        )
     return "\n".join(lines) + "\n"
 
 

@@ -59,11 +59,13 @@ class CachedResult:
         )
 
 
-def command_key(verify: VerifyPolicy) -> str:
-    """A digest of what decides an outcome besides the trees: the argv, and what
-    counts as "could not run". The timeout is left out: a timeout is never cached."""
+def command_key(verify: VerifyPolicy, tests: Iterable[str] = ()) -> str:
+    """A digest of what decides an outcome besides the trees: the argv, the test
+    files `{tests}` names (a change of `paths.tests` changes them), and what counts
+    as "could not run". The timeout is left out: a timeout is never cached."""
     blob = json.dumps({
         "command": list(verify.command),
+        "tests": sorted(tests),
         "error_exit_codes": sorted(verify.error_exit_codes),
         "error_output": list(verify.error_output),
     })

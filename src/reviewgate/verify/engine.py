@@ -30,6 +30,9 @@ if TYPE_CHECKING:
     from reviewgate.policy import Policy
 
 ROOT_COMMIT = "cannot verify a root commit: there is no state before the fix to be red"
+NO_RUNNABLE_TEST = (
+    "no runnable test file: the fix's test files are data, not code a test command runs"
+)
 OnVerdict = Callable[[Verdict, int, int], None]  # verdict, done, total
 
 
@@ -44,25 +47,22 @@ class Prepared:
 def prepare(reader: ObjectReader, jobs: Sequence[Job], policy: Policy) -> list[Prepared]:
     """Each job's cache key (red tree, green tree, command), computed with the
     reader's one `cat-file` process."""
-    command = command_key(policy.verify)
     prepared: list[Prepared] = []
     for job in jobs:
         green = reader.tree_of(job.fix)
         if job.root_commit:
             prepared.append(Prepared(job, None, problem=ROOT_COMMIT))
             continue
-        new: tuple[bytes, ...] = ()
-        if job.red_commit is not None:
-            red = reader.tree_of(job.red_commit)
-        else:
-            base = reader.tree_of(job.base or "")
-            red_tree = (
-                reader.red_tree(base, green, job.red_paths) if base and green else None
-            )
-            red, new = (red_tree.oid, red_tree.new_trees) if red_tree else (None, ())
+        if not job.tests:
+            prepared.append(Prepared(job, None, problem=NO_RUNNABLE_TEST))
+            continue
+        base = reader.tree_of(job.base or "") if job.base else None
+        red_tree = reader.red_tree(base, green, job.red_paths) if base and green else None
+        red, new = (red_tree.oid, red_tree.new_trees) if red_tree else (None, ())
         if red is None or green is None:
             prepared.append(Prepared(job, None, problem="a commit of the fix is missing"))
             continue
+        command = command_key(policy.verify, job.tests)
         prepared.append(Prepared(job, CacheKey(red, green, command), new))
     return prepared
 
@@ -161,16 +161,24 @@ def _run_all(
 
 
 def _shutdown(pool: object) -> None:
-    # A second Ctrl-C must not leave workers (and their worktrees) behind.
+    """Wait for the workers, then remove any worktree one of them left: the main
+    thread owns the cleanup, whatever happened in a worker. A second Ctrl-C
+    (when signals are not already ignored) does not cut the wait short."""
     from concurrent.futures import ThreadPoolExecutor
 
+    from reviewgate.verify.worktree import remove_registered
+
     assert isinstance(pool, ThreadPoolExecutor)
-    while True:
-        try:
-            pool.shutdown(wait=True, cancel_futures=True)
-            return
-        except KeyboardInterrupt:
-            continue
+    interrupted: BaseException | None = None
+    for step in (lambda: pool.shutdown(wait=True, cancel_futures=True), remove_registered):
+        while True:
+            try:
+                step()
+                break
+            except KeyboardInterrupt as error:
+                interrupted = error
+    if interrupted is not None:
+        raise interrupted
 
 
 def run_job(git_dir: str, item: Prepared, policy: Policy) -> tuple[Verdict, bool]:
@@ -183,13 +191,13 @@ def run_job(git_dir: str, item: Prepared, policy: Policy) -> tuple[Verdict, bool
     job = item.job
     with temporary_worktree(git_dir, job.fix) as worktree:
         checkout_tree(worktree, item.key.red, clean=False)  # a new, empty worktree
-        red = _run_state(worktree, job, policy, "red")
+        red = _run_state(worktree, job, policy)
         if red.status == ERROR:
             return _verdict(job, "error", red, None, f"red: {red.detail}"), _stable(red)
         if red.status == PASSED:
             return _verdict(job, "not-red", red, None, "the test passes without the fix"), True
         checkout_tree(worktree, item.key.green)
-        green = _run_state(worktree, job, policy, "green")
+        green = _run_state(worktree, job, policy)
     if green.status == ERROR:
         return _verdict(job, "error", red, green, f"green: {green.detail}"), _stable(green)
     if green.status == PASSED:
@@ -197,20 +205,22 @@ def run_job(git_dir: str, item: Prepared, policy: Policy) -> tuple[Verdict, bool
     return _verdict(job, "not-green", red, green, "the test still fails with the fix"), True
 
 
-def _run_state(worktree: object, job: Job, policy: Policy, state: str) -> RunResult:
+def _run_state(worktree: object, job: Job, policy: Policy) -> RunResult:
     from pathlib import Path
 
     from reviewgate.verify.runner import expand_command, run_command
+    from reviewgate.verify.worktree import repository_hidden
 
     root = Path(str(worktree))
-    tests = [path for path in job.tests if (root / path).exists()]
+    tests = [path for path in job.tests if (root / path).is_file()]
     if not tests:
         return RunResult(ERROR, None, "none of the fix's test files exists in this state")
     argv = expand_command(policy.verify.command, tests, str(root))
     verify = policy.verify
-    return run_command(
-        argv, root, verify.timeout, verify.error_exit_codes, state, verify.error_output
-    )
+    with repository_hidden(root) as env:
+        return run_command(
+            argv, root, verify.timeout, verify.error_exit_codes, verify.error_output, env
+        )
 
 
 def _stable(result: RunResult) -> bool:

@@ -1,8 +1,8 @@
 """Read git objects through one `git cat-file --batch` process, and compute the
 red state's tree without touching any index.
 
-The red tree of a same-commit fix C is C's parent's tree with C's versions of its
-changed test files put in (a file C deletes is left out). It is built here in
+The red tree of a fix is its parent's tree with the fix's versions of its
+test files put in (a test file the fix deletes is left out). It is built here in
 Python from the trees git hands over, so `check` can find a cached verdict with
 one git process for the whole range; `verify` then writes the few new tree
 objects with `git hash-object -w` so a worktree can check the tree out.
@@ -110,7 +110,10 @@ class ObjectReader:
         changes: dict[tuple[bytes, ...], tuple[bytes, bytes] | None] = {}
         for path in sorted(set(test_paths)):
             key = tuple(path.encode("utf-8", "surrogateescape").split(b"/"))
-            changes[key] = self.entry_at(fix_tree, path)
+            entry = self.entry_at(fix_tree, path)
+            # A test file that became a directory: the file goes, and the
+            # directory's own test files (also in `test_paths`) fill it in.
+            changes[key] = None if entry is not None and entry[0] == TREE_MODE else entry
         new: list[bytes] = []
         oid = self._apply(base_tree, changes, new)
         if oid is None:  # everything removed: the empty tree
@@ -139,7 +142,9 @@ class ObjectReader:
             sub_oid = old[2].hex() if old is not None and old[0] == TREE_MODE else None
             result = self._apply(sub_oid, sub, new)
             if result is None:
-                entries.pop(name, None)
+                # A directory that became a file: the file set above stays.
+                if old is None or old[0] == TREE_MODE:
+                    entries.pop(name, None)
             else:
                 entries[name] = (TREE_MODE, name, bytes.fromhex(result))
         if not entries:

@@ -1,7 +1,9 @@
 """From paired fixes to verification jobs, and the split of jobs into shards.
 
 Pure: no git. A job names the commits that make its red and green states; the
-engine (verify/engine.py) turns them into trees.
+engine (verify/engine.py) turns them into trees. Red is always the fix's first
+parent with the test paths of the pair (C's own, or T's) as the fix has them, so
+red and green run the very same test files.
 """
 
 from __future__ import annotations
@@ -21,6 +23,15 @@ if TYPE_CHECKING:
 
 SAME_COMMIT = "same-commit"
 TWO_COMMIT = "two-commit"
+# What `{tests}` may hold: files in a programming language. Anything else under a
+# test directory (tests/data/x.json, fixtures, snapshots) is data, and naming it
+# to a test runner makes the run fail as "could not run" (pytest exits 4).
+RUNNABLE_SUFFIXES = frozenset({
+    ".py", ".js", ".mjs", ".cjs", ".jsx", ".ts", ".mts", ".cts", ".tsx", ".go", ".rs",
+    ".java", ".kt", ".kts", ".scala", ".groovy", ".rb", ".php", ".cs", ".fs", ".c", ".cc",
+    ".cpp", ".cxx", ".h", ".hpp", ".m", ".swift", ".dart", ".ex", ".exs", ".erl", ".clj",
+    ".cljs", ".lua", ".pl", ".t", ".r", ".jl", ".hs", ".ml", ".zig", ".sh", ".bash", ".bats",
+})
 
 
 @dataclass(frozen=True)
@@ -28,14 +39,14 @@ class Job:
     fix: str  # sha of C, or F of a pair: the green state
     shape: str  # same-commit | two-commit
     red_commit: str | None  # T of a pair; None for a same-commit fix
-    base: str | None  # C's first parent (same-commit); None for a root commit or a pair
-    red_paths: tuple[str, ...]  # same-commit: every test path C changes, old names too
+    base: str | None  # the fix's first parent; None for a root commit
+    red_paths: tuple[str, ...]  # every test path C (or T) changes, old names too
     tests: tuple[str, ...]  # the test files the command runs ({tests})
     subject: str = ""
 
     @property
     def root_commit(self) -> bool:
-        return self.shape == SAME_COMMIT and self.base is None
+        return self.base is None
 
 
 def plan_jobs(
@@ -49,14 +60,37 @@ def plan_jobs(
             changes = _changes(commit.sha, commit.changes, diffs)
             jobs.append(Job(
                 commit.sha, SAME_COMMIT, None, commit.parents[0] if commit.parents else None,
-                test_paths_changed(changes, policy), tuple(fix.test_paths), commit.subject,
-            ))
-        elif fix.shape == TWO_COMMIT and fix.test_commit is not None:
-            jobs.append(Job(
-                commit.sha, TWO_COMMIT, fix.test_commit.sha, None, (), tuple(fix.test_paths),
+                test_paths_changed(changes, policy), runnable_tests(fix.test_paths, policy),
                 commit.subject,
             ))
+        elif fix.shape == TWO_COMMIT and fix.test_commit is not None:
+            # Red is F's parent with the pair's test files as F has them, not T
+            # itself: a commit between T and F that fixes the bug (or F's own
+            # edit of the test) would otherwise go unseen. For the usual pair,
+            # T right before an F that leaves its test alone, this is T's tree.
+            test_commit = fix.test_commit
+            test_changes = _changes(test_commit.sha, test_commit.changes, diffs)
+            jobs.append(Job(
+                commit.sha, TWO_COMMIT, test_commit.sha,
+                commit.parents[0] if commit.parents else None,
+                test_paths_changed(test_changes, policy),
+                runnable_tests(fix.test_paths, policy), commit.subject,
+            ))
     return jobs
+
+
+def runnable_tests(paths: Iterable[str], policy: Policy) -> tuple[str, ...]:
+    """The test files a command can run: a source-code suffix (RUNNABLE_SUFFIXES)
+    and not matched by `paths.ignore` (docs, notes), in the fix's order."""
+    from reviewgate.paths import path_matches
+
+    runnable: dict[str, None] = {}
+    for path in paths:
+        name = path.rsplit("/", 1)[-1]
+        suffix = name[name.rfind("."):].lower() if "." in name else ""
+        if suffix in RUNNABLE_SUFFIXES and not path_matches(path, policy.paths.ignore):
+            runnable[path] = None
+    return tuple(runnable)
 
 
 def test_paths_changed(changes: Iterable[ChangedPath], policy: Policy) -> tuple[str, ...]:

@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import contextlib
 import os
+import shutil
 import signal
 import subprocess
 import tempfile
 import threading
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -53,15 +54,16 @@ def run_command(
     cwd: Path,
     timeout: float,
     error_exit_codes: Sequence[int],
-    state: str,
     error_output: Sequence[str] = (),
+    extra_env: Mapping[str, str] | None = None,
 ) -> RunResult:
     """Run `argv` in `cwd`; exit 0 passes, an exit in `error_exit_codes`, a signal,
-    a timeout or a program that cannot start is an error, anything else fails."""
+    a timeout or a program that cannot start is an error, anything else fails.
+    Red and green get the same environment: nothing tells the test which state
+    it runs in, so it cannot pass on purpose in one and fail in the other."""
     if _aborted.is_set():
         return RunResult(ERROR, None, "interrupted")
-    env = clean_git_env()
-    env["REVIEWGATE_VERIFY_STATE"] = state
+    env = {**clean_git_env(), **(extra_env or {})}
     with tempfile.TemporaryFile() as log:
         try:
             proc = subprocess.Popen(
@@ -71,7 +73,11 @@ def run_command(
         except FileNotFoundError:
             return RunResult(ERROR, None, f"command not found: {argv[0]}")
         except PermissionError:
-            return RunResult(ERROR, None, f"command cannot be executed: {argv[0]}")
+            # execvp reports EACCES when a PATH directory is unreadable even if the
+            # program is nowhere on PATH: tell the two apart.
+            missing = "/" not in argv[0] and shutil.which(argv[0], path=env.get("PATH")) is None
+            what = "command not found" if missing else "command cannot be executed"
+            return RunResult(ERROR, None, f"{what}: {argv[0]}")
         except OSError as error:
             return RunResult(ERROR, None, f"command cannot start: {argv[0]}: {error.strerror}")
         with _live_lock:

@@ -2,8 +2,10 @@
 
 The worktree starts empty (`--no-checkout`); `checkout_tree` then puts any tree in
 it through the worktree's own index, so the user's index, working tree, HEAD,
-refs and stash are never touched. Removal runs in a `finally` that survives a
-second Ctrl-C, and falls back to deleting the directory and `git worktree prune`.
+refs and stash are never touched. Every worktree is recorded in a registry as
+soon as its directory exists, so the main thread can remove whatever a worker
+left (`remove_registered`). git's worktree bookkeeping is guarded by a lock that
+holds across processes, so two verify runs on one repository do not race.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ import shutil
 import subprocess
 import tempfile
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -22,16 +24,50 @@ from reviewgate.errors import GitError
 PREFIX = "reviewgate-verify-"
 # Hooks of the user's repository (post-checkout …) have no business here.
 _NO_HOOKS = ("-c", f"core.hooksPath={os.devnull}")
-# git's worktree bookkeeping (.git/worktrees) is not safe against parallel jobs.
-_ADMIN_LOCK = threading.Lock()
+LOCK_FILE = "reviewgate-worktrees.lock"
+# git's worktree bookkeeping (.git/worktrees) is not safe against parallel jobs:
+# one `worktree add` racing another process's `remove` fails reading a
+# half-written admin directory.
+_THREAD_LOCK = threading.Lock()
+# holder directory -> (git dir, worktree path), for every worktree not yet removed.
+_registry: dict[str, tuple[str, str]] = {}
+_registry_lock = threading.Lock()
 
 
 def _git(git_dir: str, *args: str, cwd: str | None = None) -> subprocess.CompletedProcess[str]:
     where = ("-C", cwd) if cwd else ("--git-dir", git_dir)
+    # A session of its own: a Ctrl-C at the terminal must not kill the git that
+    # is removing a worktree.
     return subprocess.run(
         ["git", *_NO_HOOKS, *where, *args],
-        capture_output=True, text=True, env=clean_git_env(),
+        capture_output=True, text=True, env=clean_git_env(), start_new_session=True,
     )
+
+
+def common_dir(git_dir: str) -> str:
+    """The repository's common git directory (a linked worktree's git dir names
+    it in its `commondir` file)."""
+    try:
+        with open(os.path.join(git_dir, "commondir"), encoding="utf-8") as handle:
+            named = handle.read().strip()
+    except OSError:
+        return git_dir
+    return os.path.normpath(os.path.join(git_dir, named))
+
+
+@contextmanager
+def admin_lock(git_dir: str) -> Iterator[None]:
+    """Exclusive use of the repository's worktree bookkeeping, across threads
+    (the lock) and processes (flock on a file in the common git dir)."""
+    import fcntl
+
+    with _THREAD_LOCK:
+        fd = os.open(os.path.join(common_dir(git_dir), LOCK_FILE), os.O_RDWR | os.O_CREAT, 0o644)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX)
+            yield
+        finally:
+            os.close(fd)  # closing releases the flock
 
 
 def clean_git_env() -> dict[str, str]:
@@ -48,14 +84,34 @@ def temporary_worktree(git_dir: str, commit: str) -> Iterator[Path]:
     # A unique base name: git names the admin directory after it, and parallel
     # jobs must not race for the same name.
     path = os.path.join(holder, os.path.basename(holder))
+    with _registry_lock:
+        _registry[holder] = (git_dir, path)
     try:
-        with _ADMIN_LOCK:
+        with admin_lock(git_dir):
             added = _git(git_dir, "worktree", "add", "--detach", "--no-checkout", path, commit)
         if added.returncode != 0:
             raise GitError(f"cannot create a worktree at {commit[:12]}: {added.stderr.strip()}")
         yield Path(path)
     finally:
-        remove_worktree(git_dir, holder, path)
+        _remove_if_registered(holder)
+
+
+def remove_registered() -> None:
+    """Remove every worktree still in the registry. The main thread calls it once
+    the workers have stopped, so a worker that never reached its own `finally`
+    leaves nothing behind."""
+    with _registry_lock:
+        holders = list(_registry)
+    for holder in holders:
+        _remove_if_registered(holder)
+
+
+def _remove_if_registered(holder: str) -> None:
+    # Whoever takes the entry out removes the worktree: never twice, never none.
+    with _registry_lock:
+        entry = _registry.pop(holder, None)
+    if entry is not None:
+        remove_worktree(entry[0], holder, entry[1])
 
 
 def remove_worktree(git_dir: str, holder: str, path: str) -> None:
@@ -64,14 +120,14 @@ def remove_worktree(git_dir: str, holder: str, path: str) -> None:
     interrupted: BaseException | None = None
     for _attempt in range(3):
         try:
-            with _ADMIN_LOCK:
-                removed = os.path.exists(path) and _git(
+            with admin_lock(git_dir):
+                removed = os.path.exists(os.path.join(path, ".git")) and _git(
                     git_dir, "worktree", "remove", "--force", "--force", path
                 ).returncode == 0
                 shutil.rmtree(holder, ignore_errors=True)
                 if not removed:
-                    # Only as a fallback: a prune while another job is adding its
-                    # worktree can delete that worktree's half-written admin files.
+                    # Under the lock no other verify run is half-way through
+                    # adding a worktree that a prune could mistake for stale.
                     _git(git_dir, "worktree", "prune")
             break
         except KeyboardInterrupt as error:
@@ -90,6 +146,21 @@ def checkout_tree(worktree: Path, tree: str, *, clean: bool = True) -> None:
     for step in steps:
         if step.returncode != 0:
             raise GitError(f"cannot check out {tree[:12]} in {root}: {step.stderr.strip()}")
+
+
+@contextmanager
+def repository_hidden(worktree: Path) -> Iterator[Mapping[str, str]]:
+    """While the test command runs, the worktree's `.git` file (which links it to
+    the user's repository) is set aside, and the environment it yields stops git's
+    search for a repository at the worktree: a `git tag` or `git config` in a test
+    then finds no repository instead of changing the user's."""
+    link = worktree / ".git"
+    saved = link.read_bytes()
+    link.unlink()
+    try:
+        yield {"GIT_CEILING_DIRECTORIES": str(worktree.resolve().parent)}
+    finally:
+        link.write_bytes(saved)
 
 
 def leftover_worktrees(git_dir: str) -> list[str]:
