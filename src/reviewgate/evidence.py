@@ -17,6 +17,7 @@ from reviewgate.commit import Person
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from reviewgate.commit import ChangedPath
+    from reviewgate.fixes import Fix
 
 
 @dataclass(frozen=True)
@@ -121,3 +122,5 @@ class Evidence:
     allowed_signers: str | None = None
     # Things gathering had to assume that a reader must know (CheckResult.notes).
     notes: tuple[str, ...] = ()
+    # The range's fixes and their pairs, when gathering already worked them out.
+    fixes: tuple[Fix, ...] | None = None

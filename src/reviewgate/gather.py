@@ -64,13 +64,15 @@ def gather_evidence(
         left = wanted - have.keys()
         ordered = [commit.sha for commit in commits if commit.sha in left]
         diffs = read_changes(repo, ordered, policy)
+        # Pairing reads paths only, so the pairs found now hold for the rules too.
+        fixes = tuple(pair_fixes(commits, policy, {**have, **diffs}))
         if enabled(policy, "RG204") and diffs:
             # Line changes only where a fix modifies a test file: trees are cheap
             # for git to compare, blobs are not.
-            needed = weakening_candidates(pair_fixes(commits, policy, {**have, **diffs}), diffs)
+            needed = weakening_candidates(fixes, diffs)
             chosen = {sha: needed[sha] for sha in ordered if sha in needed}
             diffs = with_test_patches(diffs, read_test_patches(repo, chosen, policy))
-        evidence = replace(evidence, diffs={**evidence.diffs, **have, **diffs})
+        evidence = replace(evidence, diffs={**evidence.diffs, **have, **diffs}, fixes=fixes)
     # --- verify (RG202, RG203, RG205) ---
     if options.verify or enabled(policy, "RG202", "RG203", "RG205"):
         from reviewgate.verify.gather import gather_verdicts

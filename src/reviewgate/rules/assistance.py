@@ -473,6 +473,28 @@ def assistance_forbidden(facts: Facts) -> list[Raw]:
     return [("RG105", f"assistance is forbidden, but the commit shows {shown}: `{first}`", hint)]
 
 
+# The sign-off rule asks the same question of every commit later in the same run;
+# the answer is kept for it. Keyed by object identity: the entry holds the commit
+# itself, so its id cannot be reused while the entry lives. Bounded.
+_MARKS: dict[int, tuple[Commit, Policy, tuple[Declaration, ...], tuple[Signature, ...]]] = {}
+_MARKS_MAX = 100_000
+
+
+def tool_marks(
+    commit: Commit, policy: Policy
+) -> tuple[tuple[Declaration, ...], tuple[Signature, ...]]:
+    """The commit's declarations and the tool signatures found on it."""
+    known = _MARKS.get(id(commit))
+    if known is not None and known[0] is commit and known[1] is policy:
+        return known[2], known[3]
+    declarations = tuple(find_declarations(commit, policy))
+    signatures = tuple(find_tool_signatures(commit, policy.assistance.tools))
+    if len(_MARKS) >= _MARKS_MAX:
+        _MARKS.clear()
+    _MARKS[id(commit)] = (commit, policy, declarations, signatures)
+    return declarations, signatures
+
+
 def check_assistance(commit: Commit, policy: Policy) -> list[Finding]:
     """RG101–RG105 for one commit under `policy.assistance.require`."""
     mode = policy.assistance.require
@@ -481,8 +503,7 @@ def check_assistance(commit: Commit, policy: Policy) -> list[Finding]:
     if mode not in MODES:
         raise PolicyError(
             f"assistance.require: unknown mode {mode!r} (use one of {', '.join(MODES)})")
-    signatures = tuple(find_tool_signatures(commit, policy.assistance.tools))
-    declarations = tuple(find_declarations(commit, policy))
+    declarations, signatures = tool_marks(commit, policy)
     if (
         not signatures
         and not declarations

@@ -247,7 +247,8 @@ def check_pairs(commits: Sequence[Commit], policy: Policy, evidence: Evidence) -
         return []
     findings: list[Finding] = []
     diffs: Mapping[str, CommitDiff] = evidence.diffs
-    for fix in pair_fixes(commits, policy, diffs):
+    fixes = evidence.fixes if evidence.fixes is not None else pair_fixes(commits, policy, diffs)
+    for fix in fixes:
         if want_201 and (found := fix_without_test(fix, policy)) is not None:
             findings.append(found)
         diff = diffs.get(fix.commit.sha)

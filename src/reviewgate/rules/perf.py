@@ -17,6 +17,7 @@ Recognised output:
 
 from __future__ import annotations
 
+import functools
 import re
 
 from reviewgate.findings import Finding, make_finding, rule
@@ -93,7 +94,13 @@ def claims_speedup(commit: Commit, policy: Policy) -> bool:
     # A revert claims nothing of its own, whatever the subject it quotes says.
     if subject.startswith('Revert "'):
         return False
-    return re.search(policy.perf.subject, subject, re.IGNORECASE) is not None
+    return _subject_pattern(policy.perf.subject).search(subject) is not None
+
+
+@functools.lru_cache(maxsize=8)
+def _subject_pattern(pattern: str) -> re.Pattern[str]:
+    # Asked of every commit: compiled once, not looked up in re's cache each time.
+    return re.compile(pattern, re.IGNORECASE)
 
 
 @rule("RG401", "performance-claim-without-evidence", "a speed-up claimed without a benchmark")

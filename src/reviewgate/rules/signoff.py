@@ -16,8 +16,7 @@ from collections.abc import Sequence
 
 from reviewgate.errors import PolicyError
 from reviewgate.findings import Finding, Severity, make_finding, rule, severity_for
-from reviewgate.identity import find_tool_signatures
-from reviewgate.rules.assistance import find_declarations
+from reviewgate.rules.assistance import tool_marks
 from reviewgate.signoff_sources import (
     SIGNATURE_FORMATS,
     SignOff,
@@ -46,10 +45,10 @@ def coverage_reason(commit: Commit, policy: Policy) -> str | None:
     mode = policy.signoff.required_for
     if mode == "all":
         return "policy requires a sign-off on every commit"
-    declared = [d for d in find_declarations(commit, policy) if not d.is_none]
+    declarations, signatures = tool_marks(commit, policy)
+    declared = [d for d in declarations if not d.is_none]
     if declared:
         return f"it declares a tool (`{declared[0].line}`)"
-    signatures = find_tool_signatures(commit, policy.assistance.tools)
     if signatures:
         return f"{signatures[0].tool.display} signed it ({signatures[0].where})"
     from reviewgate.fixes import WAIVER_TRAILER, waiver_reason
