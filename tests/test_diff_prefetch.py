@@ -11,7 +11,7 @@ import pytest
 from conftest import Repo
 from reviewgate.commands.check import run_check
 from reviewgate.diff_prefetch import DiffPrefetch
-from reviewgate.diffs import read_diffs
+from reviewgate.diffs import read_changes
 from reviewgate.fixes import fix_candidates
 from reviewgate.git import RangeSpec, open_repo, read_commits
 from reviewgate.policy import Policy
@@ -45,7 +45,10 @@ def test_the_prefetched_diffs_are_the_candidates_diffs(repo: Repo) -> None:
     found, commits = prefetched(repo, ("HEAD",))
     wanted = fix_candidates(commits, POLICY)
     assert set(found) == wanted
-    assert found == read_diffs(open_repo(repo.path), wanted, POLICY)
+    # Paths only: the line changes of the few test files a fix modifies are read
+    # afterwards (a fix's whole patch may be a huge generated file).
+    assert found == read_changes(open_repo(repo.path), wanted, POLICY)
+    assert all(not f.hunks for diff in found.values() for f in diff.test_files)
 
 
 def test_a_parent_outside_the_range_is_not_read(repo: Repo) -> None:
@@ -85,3 +88,47 @@ def test_a_check_that_fails_midway_leaves_no_git_running(repo: Repo) -> None:
     assert process is not None
     prefetch.abort()
     assert process.poll() is not None
+
+
+def test_a_nul_late_in_a_source_file_does_not_break_check(repo: Repo) -> None:
+    # git calls a file text when its first NUL lies past byte 8000; a line holding
+    # "\0diff --git" was taken for the start of another file's patch, and check
+    # stopped with "3 patches for 2 changed paths" (exit 2) on any such fix.
+    repo.commit("feat: start", {"src/a.py": "a = 1\n", "tests/test_a.py": "x = 1\n"})
+    content = b"x" * 9000 + b"\nok\0diff --git a/zz b/zz\n"
+    sha = repo.commit(
+        "fix: handle it", {"tests/test_a.py": "x = 1\ny = 2\n", "src/a.txt": content}
+    )
+    result = run_check(revisions=("HEAD~1..HEAD",), cwd=repo.path)
+    assert [(f.code, f.sha) for f in result.findings] == []
+    assert result.commits[0].sha == sha
+
+
+def test_the_test_commit_s_lines_are_named_whatever_the_log_order(
+    repo: Repo, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # With skewed dates git log shows the test commit before its fix; it was then
+    # read without line changes, and RG204 called its lines older ones.
+    def at(date: str) -> None:
+        monkeypatch.setenv("GIT_AUTHOR_DATE", date)
+        monkeypatch.setenv("GIT_COMMITTER_DATE", date)
+
+    at("2026-01-01T00:00:00Z")
+    base = repo.commit("feat: start", {"src/a.py": "a = 1\n", "tests/test_a.py": "x = 1\n"})
+    at("2026-01-05T00:00:00Z")
+    test = repo.commit("test: show bug", {"tests/test_a.py": "x = 1\nassert a == 2\n"})
+    repo.git("branch", "side")
+    at("2026-01-02T00:00:00Z")
+    fix = repo.commit("fix: the bug", {"src/a.py": "a = 2\n", "tests/test_a.py": "x = 1\n"})
+    repo.git("checkout", "-q", "side")
+    at("2026-01-06T00:00:00Z")
+    repo.commit("feat: side", {"b.py": "b\n"})
+    repo.git("checkout", "-q", "main")
+    at("2026-01-07T00:00:00Z")
+    repo.git("merge", "-q", "--no-ff", "side", "-m", "Merge side")
+    result = run_check(revisions=(f"{base}..HEAD",), cwd=repo.path)
+    weakened = [f for f in result.findings if f.code == "RG204"]
+    assert [f.sha for f in weakened] == [fix]
+    assert f"test lines its test commit {test[:10]} added: tests/test_a.py line 2" in (
+        weakened[0].message
+    )

@@ -14,7 +14,7 @@ import contextlib
 import subprocess
 import threading
 
-from reviewgate.diffs import DIFF_TREE_ARGS, parse_diff_tree
+from reviewgate.diffs import RAW_DIFF_TREE_ARGS, parse_diff_tree
 from reviewgate.errors import GitError
 from reviewgate.fixes import is_fix
 
@@ -67,13 +67,17 @@ class DiffPrefetch:
         if code != 0:
             lines = b"".join(self._errors).decode("utf-8", "replace").strip().splitlines()
             raise GitError(f"git diff-tree: {lines[0] if lines else f'exit {code}'}")
-        return parse_diff_tree(b"".join(self._output), self._policy)
+        return parse_diff_tree(b"".join(self._output), self._policy, with_patch=False)
 
     def abort(self) -> None:
         """Stop git; for a check that ends early (an error, Ctrl-C)."""
-        if self._process is not None and self._process.poll() is None:
-            self._process.kill()
-            self._process.wait()
+        if self._process is not None:
+            if self._process.poll() is None:
+                self._process.kill()
+                self._process.wait()
+            if self._process.stdin is not None:
+                with contextlib.suppress(BrokenPipeError):
+                    self._process.stdin.close()
         for reader in self._readers:
             reader.join()
 
@@ -87,7 +91,9 @@ class DiffPrefetch:
             process.stdin.write(sha.encode("ascii") + b"\n")
 
     def _start(self) -> subprocess.Popen[bytes]:
-        argv = ["git", "--literal-pathspecs", f"--git-dir={self._git_dir}", *DIFF_TREE_ARGS]
+        # Paths only: line changes are read afterwards for the few test files a fix
+        # modifies. A fix's whole patch could be a 37 MB generated file.
+        argv = ["git", "--literal-pathspecs", f"--git-dir={self._git_dir}", *RAW_DIFF_TREE_ARGS]
         try:
             process = subprocess.Popen(
                 argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE

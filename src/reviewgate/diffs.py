@@ -66,7 +66,10 @@ _MAX_PATHSPECS = 64
 _SHA = rb"[0-9a-f]{40}(?:[0-9a-f]{24})?"
 _HEADER = re.compile(_SHA + rb"\0")
 _NEXT_HEADER = re.compile(rb"(?<=\n)" + _SHA + rb"\0")
-_SECTION = re.compile(rb"(?<=[\n\0])diff --git ")
+# A file's patch starts the patch text (just after the NUL that ends the raw records)
+# or a line; a NUL inside a line of content (git calls a file text when its first
+# NUL lies past byte 8000) is no start.
+_SECTION = re.compile(rb"(?<=\n)diff --git ")
 _RAW = re.compile(rb":[0-7]+ [0-7]+ [0-9a-f]+ [0-9a-f]+ ([A-Z])([0-9]*)\0")
 _HUNK = re.compile(rb"@@ -(\d+)(?:,(\d+))? \+(\d+)(?:,(\d+))? @@")
 
@@ -209,6 +212,8 @@ def _patch_end(data: bytes, pos: int) -> int:
 def _section_bounds(data: bytes, start: int, end: int) -> list[tuple[int, int]]:
     """(start, end) of each `diff --git` section of the patch in data[start:end]."""
     starts = [m.start() for m in _SECTION.finditer(data, start, end)]
+    if data.startswith(b"diff --git ", start) and start not in starts:
+        starts.insert(0, start)
     # A section's header line itself is left out of its span.
     bounds = []
     for begin, finish in zip(starts, [*starts[1:], end][: len(starts)], strict=True):

@@ -63,16 +63,16 @@ def gather_evidence(
         have = {sha: diff for sha, diff in (options.diffs or {}).items() if sha in wanted}
         left = wanted - have.keys()
         ordered = [commit.sha for commit in commits if commit.sha in left]
-        diffs = read_changes(repo, ordered, policy)
+        diffs = {**have, **read_changes(repo, ordered, policy)}
         # Pairing reads paths only, so the pairs found now hold for the rules too.
-        fixes = tuple(pair_fixes(commits, policy, {**have, **diffs}))
-        if enabled(policy, "RG204") and diffs:
+        fixes = tuple(pair_fixes(commits, policy, diffs))
+        if enabled(policy, "RG204"):
             # Line changes only where a fix modifies a test file: trees are cheap
             # for git to compare, blobs are not.
             needed = weakening_candidates(fixes, diffs)
-            chosen = {sha: needed[sha] for sha in ordered if sha in needed}
+            chosen = {c.sha: needed[c.sha] for c in commits if c.sha in needed}
             diffs = with_test_patches(diffs, read_test_patches(repo, chosen, policy))
-        evidence = replace(evidence, diffs={**evidence.diffs, **have, **diffs}, fixes=fixes)
+        evidence = replace(evidence, diffs={**evidence.diffs, **diffs}, fixes=fixes)
     # --- verify (RG202, RG203, RG205) ---
     if options.verify or enabled(policy, "RG202", "RG203", "RG205"):
         from reviewgate.verify.gather import gather_verdicts
