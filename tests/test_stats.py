@@ -317,3 +317,21 @@ def test_sign_offs_count_as_check_counts_them(repo: Repo) -> None:
     assert stats.signed_off == Share(3, 5)
     result = run_check(revisions=[f"{base}..main"], cwd=repo.path)
     assert len({f.sha for f in result.findings if f.code == "RG301"}) == 2
+
+
+@pytest.mark.parametrize(
+    "policy",
+    ["signoff:\n  required_for: none\n",
+     "rules:\n  RG301: 'off'\n  RG302: 'off'\n  RG303: 'off'\n  RG304: 'off'\n"],
+)
+def test_sign_offs_count_when_policy_asks_for_none(repo: Repo, policy: str) -> None:
+    # check gathers no sign-off evidence then, and a Signoff-range counted as none.
+    base = repo.commit("Start\n", files={".reviewgate.yaml": f"version: 1\n{policy}"})
+    assisted = repo.commit("Add b\n\nAssisted-by: Claude:opus-4\n", files={"b.py": "b\n"})
+    repo.commit(
+        f"Sign off\n\nSignoff-range: {base}..{assisted}\n"
+        "Reviewed-by: Rev Iewer <rev@example.com>\n",
+        files={"c.py": "c\n"},
+    )
+    stats = run_stats([f"{base}..HEAD"], cwd=repo.path)
+    assert stats.signed_off == Share(1, 1)

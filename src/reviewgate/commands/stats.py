@@ -100,17 +100,30 @@ def signed_off_shas(
     `required_for` and rule severities say: the same sources (trailers, merges,
     ranges, approvals) and the same tests (not the author, not a tool, an allowed
     reviewer, a signature where policy wants one) that `check` applies."""
-    from dataclasses import replace
-
     from reviewgate.rules.signoff import check_signoff
 
-    judged = replace(
+    refused = {finding.sha for finding in check_signoff(commits, judged(policy), evidence)}
+    return {commit.sha for commit in commits} - refused
+
+
+def signoff_gathered(policy: Policy) -> bool:
+    """Whether check gathered sign-off evidence under `policy` (see gather.py)."""
+    from reviewgate.gather import enabled
+
+    return policy.signoff.required_for != "none" and enabled(
+        policy, "RG301", "RG302", "RG303", "RG304"
+    )
+
+
+def judged(policy: Policy) -> Policy:
+    """`policy` with every commit covered and every sign-off rule on."""
+    from dataclasses import replace
+
+    return replace(
         policy,
         signoff=replace(policy.signoff, required_for="all"),
         rules={code: level for code, level in policy.rules.items() if not code.startswith("RG30")},
     )
-    refused = {finding.sha for finding in check_signoff(commits, judged, evidence)}
-    return {commit.sha for commit in commits} - refused
 
 
 def compute_stats(
@@ -198,7 +211,17 @@ def run_stats(
     from reviewgate.commands.check import run_check
 
     result = run_check(revisions=revisions, cwd=cwd, config=config, max_count=max_count)
-    stats = compute_stats(result.commits, result.policy, result.range, result.evidence)
+    evidence = result.evidence or Evidence()
+    if not signoff_gathered(result.policy) and result.commits:
+        # check gathered no sign-off evidence (ranges, approvals, signatures) for a
+        # policy that asks for none; stats still counts sign-offs as check would.
+        from reviewgate.git import open_repo
+        from reviewgate.signoff_evidence import gather_signoff
+
+        evidence = gather_signoff(
+            open_repo(cwd), result.commits, judged(result.policy), None, evidence
+        )
+    stats = compute_stats(result.commits, result.policy, result.range, evidence)
     return replace(stats, verified=verified_share(cwd, result.commits, result.policy))
 
 
