@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from conftest import Repo, git
+from gpg_keys import key_with_two_user_ids
 from reviewgate.approvals import APPROVALS_REF, read_approvals
 from reviewgate.git import open_repo
 from test_approvals import as_reviewer, make_key
@@ -242,22 +243,9 @@ def test_refuses_an_email_that_names_no_mailbox(branch: Repo, email: str) -> Non
 def test_openpgp_any_valid_user_id_of_the_key_may_be_the_reviewer(
     branch: Repo, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    home = Path(tempfile.mkdtemp(prefix="rg-gpg-", dir="/tmp"))
-    home.chmod(0o700)
-    monkeypatch.setenv("GNUPGHOME", str(home))
-    gpg = ["gpg", "--batch", "--passphrase", ""]
-    try:
-        made = subprocess.run([*gpg, "--quick-gen-key", "Rita Work <rita@work.example>",
-                               "ed25519", "sign", "never"],
-                              capture_output=True, text=True, timeout=120)
-        if made.returncode != 0:
-            pytest.skip(f"gpg cannot make a key here: {made.stderr.strip()[:200]}")
-        listed = subprocess.run([*gpg, "--with-colons", "--list-keys", "rita@work.example"],
-                                capture_output=True, text=True, timeout=60, check=True)
-        fpr = next(ln.split(":")[9] for ln in listed.stdout.splitlines() if ln.startswith("fpr"))
-        for step in (["--quick-add-uid", fpr, "Rita Reviewer <rita@example.org>"],
-                     ["--quick-set-primary-uid", fpr, "Rita Work <rita@work.example>"]):
-            subprocess.run([*gpg, *step], capture_output=True, timeout=120, check=True)
+    with key_with_two_user_ids(
+        monkeypatch, "Rita Work <rita@work.example>", "Rita Reviewer <rita@example.org>"
+    ) as fpr:
         branch.git("config", "gpg.format", "openpgp")
         branch.git("config", "user.signingKey", fpr)
         done = run(branch, "HEAD~1..HEAD")
@@ -273,6 +261,3 @@ def test_openpgp_any_valid_user_id_of_the_key_may_be_the_reviewer(
         assert other.signature.status == "untrusted"
         assert "rita@work.example" in other.signature.detail
         assert "not rita@elsewhere.example" in other.signature.detail
-    finally:
-        subprocess.run(["gpgconf", "--kill", "all"], timeout=60, check=False, capture_output=True)
-        shutil.rmtree(home, ignore_errors=True)

@@ -3,15 +3,12 @@ the key, not only the primary one, which is all git's %GS shows."""
 
 from __future__ import annotations
 
-import shutil
-import subprocess
-import tempfile
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 
 from conftest import Repo
+from gpg_keys import key_with_two_user_ids
 from reviewgate.commands.check import run_check
 
 POLICY = "version: 1\nsignoff:\n  signature: gpg\n"
@@ -22,29 +19,10 @@ GPG = ["gpg", "--batch", "--passphrase", ""]
 def gpg_key(monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
     """A key whose primary user id is a work address and whose second is the
     reviewer's; its fingerprint."""
-    if shutil.which("gpg") is None:
-        pytest.skip("gpg is not installed")
-    # gpg-agent's socket lives in GNUPGHOME, and socket paths are short.
-    home = Path(tempfile.mkdtemp(prefix="rg-gpg-", dir="/tmp"))
-    home.chmod(0o700)
-    monkeypatch.setenv("GNUPGHOME", str(home))
-    try:
-        made = subprocess.run(
-            [*GPG, "--quick-gen-key", "Grace Work <grace@work.example>", "ed25519", "sign",
-             "never"], capture_output=True, text=True, timeout=120,
-        )  # fmt: skip
-        if made.returncode != 0:
-            pytest.skip(f"gpg cannot make a key here: {made.stderr.strip()[:200]}")
-        listed = subprocess.run([*GPG, "--with-colons", "--list-keys", "grace@work.example"],
-                                capture_output=True, text=True, timeout=60, check=True)
-        fpr = next(ln.split(":")[9] for ln in listed.stdout.splitlines() if ln.startswith("fpr"))
-        for step in (["--quick-add-uid", fpr, "Grace Hopper <grace@example.org>"],
-                     ["--quick-set-primary-uid", fpr, "Grace Work <grace@work.example>"]):
-            subprocess.run([*GPG, *step], capture_output=True, timeout=120, check=True)
+    with key_with_two_user_ids(
+        monkeypatch, "Grace Work <grace@work.example>", "Grace Hopper <grace@example.org>"
+    ) as fpr:
         yield fpr
-    finally:
-        subprocess.run(["gpgconf", "--kill", "all"], timeout=60, check=False, capture_output=True)
-        shutil.rmtree(home, ignore_errors=True)
 
 
 def signed_review(repo: Repo, fpr: str, reviewer: str) -> str:
