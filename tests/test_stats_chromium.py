@@ -165,10 +165,19 @@ def near(counts: Counter[tuple[int, int, int]], colour: str, tolerance: int = 12
 def test_screenshot_shows_the_charts(page: tuple[Path, object], tmp_path: Path) -> None:
     path, _ = page
     shot = tmp_path / "stats.png"
-    run_chromium(tmp_path, f"--screenshot={shot}", "--window-size=1200,900", path.as_uri())
+    # Tall enough that the last chart (by tool, about 800 px down) is never at the
+    # fold: at 900 px a run once drew it partly outside the shot.
+    # The virtual time budget lets layout and paint settle before the shot is taken.
+    run_chromium(
+        tmp_path,
+        f"--screenshot={shot}",
+        "--window-size=1200,1600",
+        "--virtual-time-budget=2000",
+        path.as_uri(),
+    )
     assert shot.is_file() and shot.stat().st_size > 1000
     width, height, rows = read_png(shot)
-    assert (width, height) == (1200, 900)
+    assert (width, height) == (1200, 1600)
     counts = colour_counts(rows)
     not_white = sum(n for rgb, n in counts.items() if min(rgb) < 230)
     assert not_white > 20_000, "the page looks blank"
