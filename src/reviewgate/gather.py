@@ -41,12 +41,24 @@ def enabled(policy: Policy, *codes: str) -> bool:
     return any(policy.rules.get(code) != "off" for code in codes)
 
 
+def pairs_enabled(policy: Policy) -> bool:
+    """Whether the pair rules run, and so need the fix candidates' diffs."""
+    return enabled(policy, "RG201", "RG204")
+
+
+def signoff_enabled(policy: Policy) -> bool:
+    """Whether the sign-off rules run, and so need their evidence."""
+    return policy.signoff.required_for != "none" and enabled(
+        policy, "RG301", "RG302", "RG303", "RG304"
+    )
+
+
 def gather_evidence(
     repo: Any, commits: Sequence[Commit], policy: Policy, options: GatherOptions
 ) -> Evidence:
     evidence = Evidence()
     # --- pairs (RG201, RG204) ---
-    if enabled(policy, "RG201", "RG204"):
+    if pairs_enabled(policy):
         from reviewgate.diffs import (
             read_changes,
             read_test_patches,
@@ -80,9 +92,7 @@ def gather_evidence(
         verdicts = gather_verdicts(repo, commits, policy, evidence, options)
         evidence = replace(evidence, verdicts=verdicts)
     # --- signoff (RG301-RG304) ---
-    if policy.signoff.required_for != "none" and enabled(
-        policy, "RG301", "RG302", "RG303", "RG304"
-    ):
+    if signoff_enabled(policy):
         from reviewgate.signoff_evidence import gather_signoff
 
         evidence = gather_signoff(

@@ -183,9 +183,9 @@ def rules_need_paths(policy: Policy) -> bool:
 
 
 def _diff_prefetch(repo: object, policy: Policy) -> DiffPrefetch | None:
-    from reviewgate.gather import enabled
+    from reviewgate.gather import pairs_enabled
 
-    if not enabled(policy, "RG201", "RG204"):
+    if not pairs_enabled(policy):
         return None
     from reviewgate.diff_prefetch import DiffPrefetch
 

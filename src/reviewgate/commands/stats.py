@@ -106,15 +106,6 @@ def signed_off_shas(
     return {commit.sha for commit in commits} - refused
 
 
-def signoff_gathered(policy: Policy) -> bool:
-    """Whether check gathered sign-off evidence under `policy` (see gather.py)."""
-    from reviewgate.gather import enabled
-
-    return policy.signoff.required_for != "none" and enabled(
-        policy, "RG301", "RG302", "RG303", "RG304"
-    )
-
-
 def judged(policy: Policy) -> Policy:
     """`policy` with every commit covered and every sign-off rule on."""
     from dataclasses import replace
@@ -209,10 +200,11 @@ def run_stats(
     from dataclasses import replace
 
     from reviewgate.commands.check import run_check
+    from reviewgate.gather import signoff_enabled
 
     result = run_check(revisions=revisions, cwd=cwd, config=config, max_count=max_count)
     evidence = result.evidence or Evidence()
-    if not signoff_gathered(result.policy) and result.commits:
+    if not signoff_enabled(result.policy) and result.commits:
         # check gathered no sign-off evidence (ranges, approvals, signatures) for a
         # policy that asks for none; stats still counts sign-offs as check would.
         from reviewgate.git import open_repo
