@@ -37,6 +37,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
+from reviewgate.memo import IdentityMemo
 from reviewgate.paths import IGNORED, SOURCE, TEST, classify
 
 TYPE_CHECKING = False
@@ -73,22 +74,12 @@ def _subject_regex(pattern: str) -> re.Pattern[str]:
     return re.compile(pattern, re.IGNORECASE)
 
 
-# The diff prefetch, fix_candidates and pair_fixes all ask of every commit in one
-# run; the answer is kept. Keyed by identity: the entry holds the commit, so its id
-# cannot be reused while the entry lives. Bounded.
-_IS_FIX: dict[int, tuple[Commit, Policy, bool]] = {}
-_IS_FIX_MAX = 100_000
+# The diff prefetch, fix_candidates and pair_fixes all ask of every commit in one run.
+_IS_FIX = IdentityMemo()
 
 
 def is_fix(commit: Commit, policy: Policy) -> bool:
-    known = _IS_FIX.get(id(commit))
-    if known is not None and known[0] is commit and known[1] is policy:
-        return known[2]
-    answer = _is_fix(commit, policy)
-    if len(_IS_FIX) >= _IS_FIX_MAX:
-        _IS_FIX.clear()
-    _IS_FIX[id(commit)] = (commit, policy, answer)
-    return answer
+    return _IS_FIX.get(commit, policy, lambda: _is_fix(commit, policy))  # type: ignore[return-value]
 
 
 def _is_fix(commit: Commit, policy: Policy) -> bool:

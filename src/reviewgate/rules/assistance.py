@@ -33,6 +33,7 @@ from reviewgate.identity import (
     policy_tools,
     tool_named_in,
 )
+from reviewgate.memo import IdentityMemo
 
 # `typing` costs the commit-msg hook measurable start-up time; type checkers
 # treat any name TYPE_CHECKING as true.
@@ -473,26 +474,22 @@ def assistance_forbidden(facts: Facts) -> list[Raw]:
     return [("RG105", f"assistance is forbidden, but the commit shows {shown}: `{first}`", hint)]
 
 
-# The sign-off rule asks the same question of every commit later in the same run;
-# the answer is kept for it. Keyed by object identity: the entry holds the commit
-# itself, so its id cannot be reused while the entry lives. Bounded.
-_MARKS: dict[int, tuple[Commit, Policy, tuple[Declaration, ...], tuple[Signature, ...]]] = {}
-_MARKS_MAX = 100_000
+# The sign-off rule asks the same of every commit later in the same run.
+_MARKS = IdentityMemo()
 
 
 def tool_marks(
     commit: Commit, policy: Policy
 ) -> tuple[tuple[Declaration, ...], tuple[Signature, ...]]:
     """The commit's declarations and the tool signatures found on it."""
-    known = _MARKS.get(id(commit))
-    if known is not None and known[0] is commit and known[1] is policy:
-        return known[2], known[3]
-    declarations = tuple(find_declarations(commit, policy))
-    signatures = tuple(find_tool_signatures(commit, policy.assistance.tools))
-    if len(_MARKS) >= _MARKS_MAX:
-        _MARKS.clear()
-    _MARKS[id(commit)] = (commit, policy, declarations, signatures)
-    return declarations, signatures
+    return _MARKS.get(  # type: ignore[return-value]
+        commit,
+        policy,
+        lambda: (
+            tuple(find_declarations(commit, policy)),
+            tuple(find_tool_signatures(commit, policy.assistance.tools)),
+        ),
+    )
 
 
 def check_assistance(commit: Commit, policy: Policy) -> list[Finding]:

@@ -1,0 +1,34 @@
+"""Answers kept for the length of a run, keyed by object identity.
+
+Several rules ask the same question of every commit of a range (which tools it
+shows, whether it is a fix). Hashing a whole Commit record to look the answer up
+would cost about what the answer does, so entries are keyed by `id()`. Each entry
+holds the objects themselves, so an id cannot be reused while its entry lives.
+Bounded: a long-lived process does not grow without end.
+"""
+
+from __future__ import annotations
+
+# `typing` costs the commit-msg hook measurable start-up time; type checkers
+# treat any name TYPE_CHECKING as true.
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+
+class IdentityMemo:
+    def __init__(self, limit: int = 100_000) -> None:
+        self._entries: dict[int, tuple[object, object, object]] = {}
+        self._limit = limit
+
+    def get(self, subject: object, context: object, compute: Callable[[], object]) -> object:
+        """The answer for `subject` under `context` (both compared by identity),
+        computed by `compute` the first time."""
+        known = self._entries.get(id(subject))
+        if known is not None and known[0] is subject and known[1] is context:
+            return known[2]
+        answer = compute()
+        if len(self._entries) >= self._limit:
+            self._entries.clear()
+        self._entries[id(subject)] = (subject, context, answer)
+        return answer
