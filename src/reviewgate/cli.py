@@ -28,6 +28,13 @@ config_option = click.option(
 )
 
 
+policy_from_option = click.option(
+    "--policy-from",
+    metavar="REV",
+    help="Read the policy at this trusted revision (default in CI: the target branch).",
+)
+
+
 def verify_options(func: F) -> F:
     """--no-cache, -j and --shard, shared by `verify` and `check --verify`."""
     func = click.option(
@@ -82,11 +89,7 @@ def main() -> None:
     default=None,
     help="Fetch the history a shallow clone lacks for the range (default: on in CI).",
 )
-@click.option(
-    "--policy-from",
-    metavar="REV",
-    help="Read the policy at this trusted revision (default in CI: the target branch).",
-)
+@policy_from_option
 @click.option("--verify", "run_verify", is_flag=True,
               help="Also prove each fix red, then green (see `reviewgate verify`).")
 @config_option
@@ -161,11 +164,7 @@ def check(
 @main.command("verify", context_settings={"ignore_unknown_options": True})
 @click.argument("revisions", nargs=-1, type=click.UNPROCESSED)
 @click.option("-n", "--max-count", type=click.IntRange(min=1), help="Verify at most N commits.")
-@click.option(
-    "--policy-from",
-    metavar="REV",
-    help="Read the policy at this trusted revision (default in CI: the target branch).",
-)
+@policy_from_option
 @config_option
 @verify_options
 @reports_errors
