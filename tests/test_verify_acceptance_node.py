@@ -12,7 +12,7 @@ import shutil
 import pytest
 
 from conftest import Repo
-from verify_helpers import our_worktrees, reviewgate
+from verify_helpers import check_findings, our_worktrees, reviewgate
 
 pytestmark = pytest.mark.skipif(shutil.which("node") is None, reason="node is not installed")
 
@@ -134,10 +134,7 @@ def test_each_outcome_end_to_end(repo: Repo) -> None:
     assert "duration_ms" not in result.stdout
     assert our_worktrees(repo) == []
 
-    check = reviewgate(repo.path, "check", "--format", "json", f"{base}..HEAD")
-    assert check.stdout, check.stderr
-    found = {(f["code"], c["sha"]) for c in json.loads(check.stdout)["commits"]
-             for f in c.get("findings", [])}
+    found = check_findings(repo, f"{base}..HEAD")
     assert ("RG202", shas["not-red"]) in found
     assert ("RG203", shas["not-green"]) in found
     assert ("RG205", shas["not-collected"]) in found

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from conftest import Repo
-from verify_helpers import our_worktrees, reviewgate
+from verify_helpers import check_findings, our_worktrees, reviewgate
 
 PYTEST = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "{tests}"]
 
@@ -129,10 +129,7 @@ def test_each_outcome_end_to_end(project: tuple[Repo, str, dict[str, str]]) -> N
     assert shas["test-commit"][:12] not in seen  # T is a test, not a fix
     assert our_worktrees(repo) == []
 
-    check = reviewgate(repo.path, "check", "--format", "json", f"{base}..HEAD")
-    assert check.stdout, check.stderr
-    found = {(f["code"], c["sha"]) for c in json.loads(check.stdout)["commits"]
-             for f in c.get("findings", [])}
+    found = check_findings(repo, f"{base}..HEAD")
     assert ("RG202", shas["not-red"]) in found
     assert ("RG203", shas["not-green"]) in found
     assert ("RG205", shas["not-collected"]) in found

@@ -76,6 +76,14 @@ def reviewgate(cwd: Path, *args: str, env: dict[str, str] | None = None,
     )
 
 
+def check_findings(repo: Repo, revisions: str) -> set[tuple[str, str]]:
+    """(code, sha) of every finding `reviewgate check` reports for `revisions`."""
+    check = reviewgate(repo.path, "check", "--format", "json", revisions)
+    assert check.stdout, check.stderr
+    return {(f["code"], c["sha"]) for c in json.loads(check.stdout)["commits"]
+            for f in c.get("findings", [])}
+
+
 def snapshot(repo: Repo) -> dict[str, object]:
     """Everything the user owns: the index's bytes, HEAD, every ref but the verify
     cache, the stash, and each working-tree file's bytes."""
