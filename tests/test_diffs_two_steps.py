@@ -122,6 +122,27 @@ def test_without_a_pathspec_the_patches_are_the_same(
     monkeypatch.setattr(diffs, "_MAX_PATHSPECS", 0)
     whole = read_test_patches(handle, wanted, POLICY)
     assert limited[shas["fix"]] == whole[shas["fix"]]
-    # Read whole, a commit shows every test file it changes, not just the wanted ones.
+    # Read whole, a commit still shows only the wanted test files.
     assert [f.path for f in whole[shas["test"]]] == ["tests/test_[calc].py"]
     assert whole[shas["fix"]][0].hunks
+
+
+def test_only_the_wanted_test_files_are_read_line_by_line(repo: Repo) -> None:
+    # RG204 looks at the lines of the test files a fix modifies, and of those only:
+    # a test file the same commit adds keeps its path and status, without lines.
+    base = repo.commit("feat: start", {"tests/test_a.py": "def test_a():\n    assert 1\n"})
+    fix = repo.commit(
+        "fix: weaken one test, add another",
+        {"tests/test_a.py": "def test_a():\n    pass\n", "tests/test_b.py": "x = 1\n",
+         "src/code.py": "y = 2\n"},
+    )
+    handle = open_repo(repo.path)
+    paths_only = read_changes(handle, [base, fix], POLICY)
+    patches = read_test_patches(handle, {fix: {"tests/test_a.py"}}, POLICY)
+    assert [f.path for f in patches[fix]] == ["tests/test_a.py"]
+    merged = with_test_patches(paths_only, patches)[fix].test_files
+    assert [(f.path, f.status) for f in merged] == [("tests/test_a.py", "M"),
+                                                   ("tests/test_b.py", "A")]
+    assert merged[0].hunks == read_diffs(handle, [fix], POLICY)[fix].test_files[0].hunks
+    assert merged[0].hunks[0].removed == ("    assert 1",)
+    assert merged[1].hunks == ()

@@ -97,7 +97,9 @@ def read_test_patches(
         return {}
     paths = sorted({path for chosen in wanted.values() for path in chosen})
     pathspec = ("--", *paths) if len(paths) <= _MAX_PATHSPECS else ()
-    found = _diff_tree(repo, list(wanted), DIFF_TREE_ARGS, pathspec, policy, with_patch=True)
+    found = _diff_tree(
+        repo, list(wanted), DIFF_TREE_ARGS, pathspec, policy, with_patch=True, only=wanted
+    )
     return {sha: diff.test_files for sha, diff in found.items()}
 
 
@@ -130,10 +132,18 @@ def weakening_candidates(
 def with_test_patches(
     diffs: Mapping[str, CommitDiff], patches: Mapping[str, tuple[FileDiff, ...]]
 ) -> dict[str, CommitDiff]:
-    return {
-        sha: replace(diff, test_files=patches[sha]) if sha in patches else diff
-        for sha, diff in diffs.items()
-    }
+    """`diffs` with the test files that `patches` read replaced by their line changes;
+    the other test files keep their paths only."""
+    merged = dict(diffs)
+    for sha, files in patches.items():
+        diff = diffs.get(sha)
+        if diff is None:
+            continue
+        read = {file.path: file for file in files}
+        merged[sha] = replace(
+            diff, test_files=tuple(read.get(file.path, file) for file in diff.test_files)
+        )
+    return merged
 
 
 def _diff_tree(
@@ -144,6 +154,7 @@ def _diff_tree(
     policy: Policy,
     *,
     with_patch: bool,
+    only: Mapping[str, Collection[str]] | None = None,
 ) -> dict[str, CommitDiff]:
     if not wanted:
         return {}
@@ -158,7 +169,7 @@ def _diff_tree(
     if done.returncode != 0:
         lines = done.stderr.decode("utf-8", "replace").strip().splitlines()
         raise GitError(f"git diff-tree: {lines[0] if lines else f'exit {done.returncode}'}")
-    found = parse_diff_tree(done.stdout, policy, with_patch=with_patch)
+    found = parse_diff_tree(done.stdout, policy, with_patch=with_patch, only=only)
     missing = [sha for sha in wanted if sha not in found]
     if missing:
         raise GitError(f"git diff-tree: no such commit {missing[0]}")
@@ -166,9 +177,16 @@ def _diff_tree(
 
 
 def parse_diff_tree(
-    data: bytes, policy: Policy, *, with_patch: bool = True
+    data: bytes,
+    policy: Policy,
+    *,
+    with_patch: bool = True,
+    only: Mapping[str, Collection[str]] | None = None,
 ) -> dict[str, CommitDiff]:
-    """Parse `git diff-tree -z --raw [-p -U0]` output (see the module docstring)."""
+    """Parse `git diff-tree -z --raw [-p -U0]` output (see the module docstring).
+    With `only` (sha -> paths), each commit's test_files are just the files named
+    there, with their line changes: the caller chose them as test files already, and
+    classifying every path of a whole patch again costs more than git's diff."""
     out: dict[str, CommitDiff] = {}
     pos = 0
     while pos < len(data):
@@ -199,7 +217,12 @@ def parse_diff_tree(
         # a letter, +, -, space, backslash or @.
         patch_end = _patch_end(data, pos) if paths else pos  # empty: its sha alone
         sections = _section_bounds(data, pos, patch_end)
-        out[sha] = CommitDiff(tuple(paths), _test_files(paths, data, sections, policy))
+        if only is None:
+            chosen = [_is_test(change, policy) for change in paths]
+        else:
+            names = only.get(sha, ())
+            chosen = [change.path in names or change.old_path in names for change in paths]
+        out[sha] = CommitDiff(tuple(paths), _test_files(paths, chosen, data, sections))
         pos = patch_end
     return out
 
@@ -223,16 +246,17 @@ def _section_bounds(data: bytes, start: int, end: int) -> list[tuple[int, int]]:
 
 
 def _test_files(
-    paths: list[ChangedPath], data: bytes, sections: list[tuple[int, int]], policy: Policy
+    paths: list[ChangedPath], chosen: list[bool], data: bytes, sections: list[tuple[int, int]]
 ) -> tuple[FileDiff, ...]:
+    """The FileDiff, with line changes, of each path `chosen` marks."""
     files: list[FileDiff] = []
     at = 0
-    for change in paths:
+    for change, wanted in zip(paths, chosen, strict=True):
         # A type change (file to symlink) is patched as a deletion and an addition.
         taken = 2 if change.status == "T" else 1
         mine = sections[at : at + taken]
         at += taken
-        if not _is_test(change, policy):
+        if not wanted:
             continue  # only a test file's lines are ever looked at: leave them bytes
         lines = [data[begin:end].split(b"\n") for begin, end in mine]
         hunks = tuple(hunk for section in lines for hunk in _hunks(section))
