@@ -547,3 +547,45 @@ def test_commits_read_back_from_a_real_repository(repo: Repo) -> None:
     assert read.author.name == "copilot-swe-agent[bot]"
     assert read.trailers == (("Co-authored-by", "Ada <1+ada@users.noreply.github.com>"),)
     assert codes(check_assistance(read, policy())) == ["RG101"]
+
+
+# --- answers shared between commits with the same disclosure content ----------------------
+
+
+def test_a_shared_answer_needs_the_same_marks_not_just_the_same_trailers() -> None:
+    # Same identities and trailers; only the second carries a footer in its body.
+    trailers = "Reviewed-by: Grace Hopper <grace@example.org>\n"
+    plain = replace(make_commit(f"feat: a\n\n{trailers}"), sha="1" * 40)
+    marked = replace(make_commit(f"feat: b\n\n{CLAUDE_FOOTER}\n\n{trailers}"), sha="2" * 40)
+    pol = policy()
+    for order in ((plain, marked), (marked, plain)):
+        found = {c.sha: codes(check_assistance(c, pol)) for c in order}
+        assert found == {"1" * 40: [], "2" * 40: ["RG101"]}
+
+
+def test_commits_with_equal_content_each_get_their_own_findings() -> None:
+    message = f"fix: x\n\n{CLAUDE_FOOTER}\n"
+    first, second = (replace(make_commit(message), sha=c * 40) for c in "12")
+    pol = policy()
+    findings = run_rules([first, second], pol)
+    assert [(f.sha, f.code) for f in findings] == [("1" * 40, "RG101"), ("2" * 40, "RG101")]
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(cases=st.lists(
+    st.tuples(st.lists(st.sampled_from(PARAGRAPHS), max_size=2),
+              st.lists(st.sampled_from(TRAILER_LINES), max_size=3),
+              st.sampled_from(AUTHORS)),
+    min_size=2, max_size=8),
+    pol=POLICIES)
+def test_a_run_over_many_commits_judges_each_as_a_run_over_it_alone(
+        cases: list[tuple[list[str], list[str], str]], pol: Policy) -> None:
+    commits = []
+    for number, (body, trailers, author) in enumerate(cases):
+        message = "\n\n".join(["feat: change", *body, "\n".join(trailers)]).rstrip("\n") + "\n"
+        commits.append(replace(make_commit(message, author=author, committer=ADA),
+                               sha=f"{number:040d}"))
+    together = [check_assistance(commit, pol) for commit in commits]
+    # A copy of the policy is another context: nothing learnt before is reused.
+    alone = [check_assistance(commit, replace(pol)) for commit in commits]
+    assert together == alone

@@ -321,7 +321,8 @@ _ANY_MARK = (
 )
 
 
-def _may_carry_marks(message: str) -> bool:
+def may_carry_marks(message: str) -> bool:
+    """Whether any line of `message` can be a tool's mark; False for most."""
     lowered = message.lower()
     return any(mark in lowered for mark in _ANY_MARK)
 
@@ -356,7 +357,7 @@ def find_tool_signatures(commit: Commit, extra_tools: Iterable[ToolLike] = ()) -
             tool = match_identity(name, email, extras)
             if tool:
                 add(tool, f"trailer {canonical_key(key)}", line, model_from_identity(tool, name))
-    lines = commit.message.splitlines() if _may_carry_marks(commit.message) else ()
+    lines = commit.message.splitlines() if may_carry_marks(commit.message) else ()
     for raw in lines:
         line = raw.strip()
         footer = _FOOTER.match(line)

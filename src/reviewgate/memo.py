@@ -32,3 +32,31 @@ class IdentityMemo:
             self._entries.clear()
         self._entries[id(subject)] = (subject, context, answer)
         return answer
+
+
+_MISSING = object()
+
+
+class ContentMemo:
+    """Answers keyed by value: the parts of a commit that a question reads.
+
+    A long range repeats the same identities and trailers thousands of times, and a
+    question that reads only those has one answer for all of them. The memo holds
+    the answers of one context (a policy) at a time: a new context clears it."""
+
+    def __init__(self, limit: int = 50_000) -> None:
+        self._entries: dict[object, object] = {}
+        self._context: object = None
+        self._limit = limit
+
+    def get(self, key: object, context: object, compute: Callable[[], object]) -> object:
+        if context is not self._context:
+            self._entries.clear()
+            self._context = context
+        answer = self._entries.get(key, _MISSING)
+        if answer is _MISSING:
+            answer = compute()
+            if len(self._entries) >= self._limit:
+                self._entries.clear()
+            self._entries[key] = answer
+        return answer

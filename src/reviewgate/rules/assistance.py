@@ -27,13 +27,14 @@ from reviewgate.identity import (
     declaration_key,
     declaration_value,
     find_tool_signatures,
+    may_carry_marks,
     match_identity,
     model_from_identity,
     parse_ident,
     policy_tools,
     tool_named_in,
 )
-from reviewgate.memo import IdentityMemo
+from reviewgate.memo import ContentMemo, IdentityMemo
 
 # `typing` costs the commit-msg hook measurable start-up time; type checkers
 # treat any name TYPE_CHECKING as true.
@@ -475,21 +476,63 @@ def assistance_forbidden(facts: Facts) -> list[Raw]:
 
 
 # The sign-off rule asks the same of every commit later in the same run.
-_MARKS = IdentityMemo()
+_ANSWERS = IdentityMemo()
+_BY_CONTENT = ContentMemo()
+
+_Answer = tuple[tuple[Declaration, ...], tuple[Signature, ...], tuple[Raw, ...]]
+
+
+def disclosure_key(commit: Commit) -> tuple[object, ...]:
+    """All that the disclosure rules read of a commit: its identities, its trailers,
+    and its message only when a line of it can be a tool's mark. Commits with equal
+    keys get equal answers, and a long range repeats few keys."""
+    author, committer = commit.author, commit.committer
+    message = commit.message if may_carry_marks(commit.message) else None
+    return (author.name, author.email, committer.name, committer.email, commit.trailers,
+            message)
+
+
+def _answer(commit: Commit, policy: Policy) -> _Answer:
+    return _ANSWERS.get(  # type: ignore[return-value]
+        commit,
+        policy,
+        lambda: _BY_CONTENT.get(
+            disclosure_key(commit), policy, lambda: _judge(commit, policy)
+        ),
+    )
+
+
+def _judge(commit: Commit, policy: Policy) -> _Answer:
+    declarations = tuple(find_declarations(commit, policy))
+    signatures = tuple(find_tool_signatures(commit, policy.assistance.tools))
+    mode = policy.assistance.require
+    if mode not in MODES or mode == "off":
+        return declarations, signatures, ()
+    if (
+        not signatures
+        and not declarations
+        and mode != "every-commit"
+        and not any(key.lower() == "signed-off-by" for key, _ in commit.trailers)
+    ):
+        # Most commits of a long range: no tool, no declaration, nothing to judge.
+        return declarations, signatures, ()
+    facts = Facts(commit, policy, signatures, declarations)
+    if mode == "forbidden":
+        raws = assistance_forbidden(facts)
+    else:
+        raws = [*undeclared_assistance(facts), *malformed_declaration(facts),
+                *tool_signed_off(facts)]
+        if mode == "every-commit":
+            raws += missing_declaration(facts)
+    return declarations, signatures, tuple(raws)
 
 
 def tool_marks(
     commit: Commit, policy: Policy
 ) -> tuple[tuple[Declaration, ...], tuple[Signature, ...]]:
     """The commit's declarations and the tool signatures found on it."""
-    return _MARKS.get(  # type: ignore[return-value]
-        commit,
-        policy,
-        lambda: (
-            tuple(find_declarations(commit, policy)),
-            tuple(find_tool_signatures(commit, policy.assistance.tools)),
-        ),
-    )
+    declarations, signatures, _ = _answer(commit, policy)
+    return declarations, signatures
 
 
 def check_assistance(commit: Commit, policy: Policy) -> list[Finding]:
@@ -500,23 +543,9 @@ def check_assistance(commit: Commit, policy: Policy) -> list[Finding]:
     if mode not in MODES:
         raise PolicyError(
             f"assistance.require: unknown mode {mode!r} (use one of {', '.join(MODES)})")
-    declarations, signatures = tool_marks(commit, policy)
-    if (
-        not signatures
-        and not declarations
-        and mode != "every-commit"
-        and not any(key.lower() == "signed-off-by" for key, _ in commit.trailers)
-    ):
-        # Most commits of a long range: no tool, no declaration, nothing to judge.
+    raws = _answer(commit, policy)[2]
+    if not raws:
         return []
-    facts = Facts(commit, policy, signatures, declarations)
-    if mode == "forbidden":
-        raws = assistance_forbidden(facts)
-    else:
-        raws = [*undeclared_assistance(facts), *malformed_declaration(facts),
-                *tool_signed_off(facts)]
-        if mode == "every-commit":
-            raws += missing_declaration(facts)
     findings = (make_finding(commit, code, message, hint, policy.rules)
                 for code, message, hint in raws)
     return [f for f in findings if f is not None]
