@@ -11,6 +11,7 @@ Three sources (docs/signoff.md):
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
@@ -103,6 +104,8 @@ def reviewer_email(entry: str) -> str:
     return normal_email(email or entry)
 
 
+# A range repeats the same few addresses thousands of times.
+@lru_cache(maxsize=4096)
 def normal_email(email: str) -> str:
     """An email as sign-offs compare it: lower case, and the spellings that name the
     same mailbox made one: `ann@example.org.` (a fully qualified domain's trailing
