@@ -359,3 +359,36 @@ def test_a_pull_request_head_missing_from_a_full_clone_names_the_fetch(
         f"reviewgate: error: the head under check, {absent[:12]}, is not in this clone; "
         f"fetch it first (`git fetch origin {absent}`), or check out with fetch-depth: 0\n"
     )
+
+
+def _many_undeclared_commits(repo: Repo, count: int) -> None:
+    stream = []
+    for number in range(count):
+        message = f"feat: change {number}\n\n{CLAUDE}\n".encode()
+        stream += [b"commit refs/heads/main",
+                   b"committer Ann <ann@example.org> 1700000000 +0000",
+                   b"data %d" % len(message), message]
+        stream.append(b"M 644 inline f.txt\ndata %d\n%d\n" % (len(str(number)) + 1, number))
+    repo.git("fast-import", "--quiet", input=b"\n".join(stream) + b"\n")
+
+
+def test_a_long_report_reaches_a_pipe_whole_and_a_closed_pipe_ends_it(repo: Repo) -> None:
+    # check ends without tearing its objects down one by one: the streams must still
+    # be flushed, the exit status kept, and a reader that stops early (`| head`)
+    # must not turn findings into a traceback.
+    _many_undeclared_commits(repo, 400)
+    whole = reviewgate(repo.path, "check", "main")
+    assert whole.returncode == 1
+    assert whole.stdout.count(" RG101 ") == 400
+    assert "400 commits checked" in whole.stdout.splitlines()[-1]
+    process = subprocess.Popen(
+        [sys.executable, "-m", "reviewgate", "check", "main"], cwd=repo.path,
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+    )
+    assert process.stdout is not None and process.stderr is not None
+    first = process.stdout.readline()
+    process.stdout.close()
+    stderr = process.stderr.read().decode()
+    assert process.wait(timeout=120) in (1, 120)
+    assert first.strip()
+    assert "Traceback" not in stderr

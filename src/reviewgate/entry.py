@@ -64,4 +64,28 @@ def main(argv: Sequence[str] | None = None) -> None:
         sys.exit(run_hook(*plain_hook))
     from reviewgate.cli import main as click_main
 
-    click_main(args=args, prog_name="reviewgate")
+    if args[:1] not in (["check"], ["stats"]):
+        click_main(args=args, prog_name="reviewgate")
+        return
+    try:
+        click_main(args=args, prog_name="reviewgate")
+    except SystemExit as done:
+        _exit_now(done.code)
+
+
+def _exit_now(code: object) -> None:
+    """End the process without tearing down its objects one by one: after a long
+    range that takes longer than some whole checks (0.3-0.5 s for 20,000 commits).
+    Everything that must happen has happened: the report is written and every git
+    process and temporary worktree is gone; only the streams need flushing."""
+    import os
+
+    status = code if isinstance(code, int) else (0 if code is None else 1)
+    if isinstance(code, str):
+        sys.stderr.write(code + "\n")
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError):  # a closed pipe (`| head`) or a closed stream
+            pass
+    os._exit(status)
