@@ -11,9 +11,9 @@ Three sources (docs/signoff.md):
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from reviewgate.commit import Person
 from reviewgate.identity import REGISTRY, github_login, is_bot, match_identity, parse_ident
