@@ -146,3 +146,22 @@ def test_only_the_wanted_test_files_are_read_line_by_line(repo: Repo) -> None:
     assert merged[0].hunks == read_diffs(handle, [fix], POLICY)[fix].test_files[0].hunks
     assert merged[0].hunks[0].removed == ("    assert 1",)
     assert merged[1].hunks == ()
+
+
+def test_line_changes_read_in_the_background_arrive_on_first_lookup(repo: Repo) -> None:
+    from reviewgate.diffs import PendingDiffs, start_test_patches
+    from reviewgate.errors import GitError
+
+    shas = history(repo)
+    handle = open_repo(repo.path)
+    paths_only = read_changes(handle, list(shas.values()), POLICY)
+    wanted = {shas["fix"]: {"tests/test_[calc].py"}}
+    pending = PendingDiffs(paths_only, start_test_patches(handle, wanted, POLICY))
+    assert len(pending) == len(paths_only)
+    assert pending[shas["fix"]] == with_test_patches(
+        paths_only, read_test_patches(handle, wanted, POLICY))[shas["fix"]]
+    assert pending[shas["fix"]].test_files[0].hunks
+    # git's failure in the background is raised where the diffs are looked up.
+    broken = PendingDiffs(paths_only, start_test_patches(handle, {"f" * 40: {"x"}}, POLICY))
+    with pytest.raises(GitError, match="diff-tree"):
+        broken[shas["fix"]]

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import re
 import subprocess
-from collections.abc import Collection, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import replace
 
 from reviewgate.commit import ChangedPath
@@ -101,6 +101,62 @@ def read_test_patches(
         repo, list(wanted), DIFF_TREE_ARGS, pathspec, policy, with_patch=True, only=wanted
     )
     return {sha: diff.test_files for sha, diff in found.items()}
+
+
+def start_test_patches(
+    repo: Any, wanted: Mapping[str, Collection[str]], policy: Policy
+) -> Callable[[], dict[str, tuple[FileDiff, ...]]]:
+    """read_test_patches, begun now and finished by calling the result: git diffs on
+    one core while Python goes on with other rules on the other."""
+    import threading
+
+    done: list[dict[str, tuple[FileDiff, ...]] | BaseException] = []
+
+    def read() -> None:
+        try:
+            done.append(read_test_patches(repo, wanted, policy))
+        except BaseException as error:  # handed to the caller, raised there
+            done.append(error)
+
+    # The thread mostly waits for git, which releases the GIL; it parses at the end.
+    thread = threading.Thread(target=read, name="reviewgate-test-patches", daemon=True)
+    thread.start()
+
+    def finish() -> dict[str, tuple[FileDiff, ...]]:
+        thread.join()
+        if isinstance(done[0], BaseException):
+            raise done[0]
+        return done[0]
+
+    return finish
+
+
+class PendingDiffs(Mapping[str, CommitDiff]):
+    """Diffs whose test files' line changes are still being read: the first lookup
+    waits for them. Rules that never look at diffs (sign-off) run meanwhile."""
+
+    def __init__(
+        self,
+        paths_only: Mapping[str, CommitDiff],
+        finish: Callable[[], Mapping[str, tuple[FileDiff, ...]]],
+    ) -> None:
+        self._paths_only = paths_only
+        self._finish = finish
+        self._complete: dict[str, CommitDiff] | None = None
+
+    def _diffs(self) -> dict[str, CommitDiff]:
+        if self._complete is None:
+            self._complete = with_test_patches(self._paths_only, self._finish())
+        return self._complete
+
+    def __getitem__(self, sha: str) -> CommitDiff:
+        return self._diffs()[sha]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._diffs())
+
+    def __len__(self) -> int:
+        return len(self._paths_only)
 
 
 def weakening_candidates(

@@ -60,10 +60,10 @@ def gather_evidence(
     # --- pairs (RG201, RG204) ---
     if pairs_enabled(policy):
         from reviewgate.diffs import (
+            PendingDiffs,
             read_changes,
-            read_test_patches,
+            start_test_patches,
             weakening_candidates,
-            with_test_patches,
         )
         from reviewgate.fixes import fix_candidates, pair_fixes
 
@@ -75,21 +75,29 @@ def gather_evidence(
         have = {sha: diff for sha, diff in (options.diffs or {}).items() if sha in wanted}
         left = wanted - have.keys()
         ordered = [commit.sha for commit in commits if commit.sha in left]
-        diffs = {**have, **read_changes(repo, ordered, policy)}
+        diffs: Mapping[str, CommitDiff] = {**have, **read_changes(repo, ordered, policy)}
         # Pairing reads paths only, so the pairs found now hold for the rules too.
         fixes = tuple(pair_fixes(commits, policy, diffs))
+        paths_only = diffs
         if enabled(policy, "RG204"):
             # Line changes only where a fix modifies a test file: trees are cheap
-            # for git to compare, blobs are not.
+            # for git to compare, blobs are not. git reads them while the other
+            # concerns gather, and the sign-off rules judge.
             needed = weakening_candidates(fixes, diffs)
             chosen = {c.sha: needed[c.sha] for c in commits if c.sha in needed}
-            diffs = with_test_patches(diffs, read_test_patches(repo, chosen, policy))
-        evidence = replace(evidence, diffs={**evidence.diffs, **diffs}, fixes=fixes)
+            if chosen:
+                diffs = PendingDiffs(diffs, start_test_patches(repo, chosen, policy))
+        evidence = replace(evidence, diffs=diffs, fixes=fixes)
+    else:
+        paths_only: Mapping[str, CommitDiff] = {}
     # --- verify (RG202, RG203, RG205) ---
     if options.verify or enabled(policy, "RG202", "RG203", "RG205"):
         from reviewgate.verify.gather import gather_verdicts
 
-        verdicts = gather_verdicts(repo, commits, policy, evidence, options)
+        # Paths are all verify needs: it does not wait for the line changes.
+        verdicts = gather_verdicts(
+            repo, commits, policy, replace(evidence, diffs=paths_only), options
+        )
         evidence = replace(evidence, verdicts=verdicts)
     # --- signoff (RG301-RG304) ---
     if signoff_enabled(policy):
