@@ -192,3 +192,21 @@ def test_a_line_too_long_for_a_table_row_is_not_read() -> None:
     crafted = "name old time/op\n" + "a " + "1" * 30000 + "\n"
     assert benchmark_tool_in(crafted) is None
     assert benchmark_tool_in("| Command | Mean [ms] | Min [ms] |\n" * 4000) is None
+
+
+def test_a_check_whose_rules_are_all_off_is_not_run(monkeypatch: pytest.MonkeyPatch) -> None:
+    import reviewgate.rules as rules
+
+    seen: list[str] = []
+
+    def counting(commit: Commit, policy: Policy) -> list:
+        seen.append(commit.sha)
+        return list(check_perf(commit, policy))
+
+    monkeypatch.setitem(rules.CHECK_CODES, counting, ("RG401",))
+    commits = [commit_of("perf: faster parsing\n")] * 3
+    on = run_rules(commits, POLICY, checks=[counting])
+    assert [f.code for f in on] == ["RG401"] * 3 and len(seen) == 3
+    off = dataclasses.replace(POLICY, rules={"RG401": "off"})
+    assert run_rules(commits, off, checks=[counting]) == []
+    assert len(seen) == 3  # not called once more

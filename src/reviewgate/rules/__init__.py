@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 
+from reviewgate.gather import enabled
 from reviewgate.message import is_fixup_subject
 from reviewgate.rules.assistance import check_assistance
 from reviewgate.rules.pairs import check_pairs
@@ -33,6 +34,12 @@ RangeCheck = Callable[["Sequence[Commit]", "Policy", "Evidence"], Iterable["Find
 
 CHECKS: list[CommitCheck] = [check_assistance]
 CHECKS.append(check_perf)
+# The codes each commit check can report: a check whose codes the policy switched
+# off all is not run at all (it would cost every commit of a range for nothing).
+CHECK_CODES: dict[CommitCheck, tuple[str, ...]] = {
+    check_assistance: ("RG101", "RG102", "RG103", "RG104", "RG105"),
+    check_perf: ("RG401",),
+}
 RANGE_CHECKS: list[RangeCheck] = []
 RANGE_CHECKS.append(check_signoff)
 RANGE_CHECKS.append(check_verified)
@@ -56,7 +63,11 @@ def run_rules(
     commits: Iterable[Commit], policy: Policy, checks: Sequence[CommitCheck] | None = None
 ) -> list[Finding]:
     """Every finding of every check for the commits policy selects, in commit order."""
-    active = CHECKS if checks is None else checks
+    active = [
+        check
+        for check in (CHECKS if checks is None else checks)
+        if enabled(policy, *CHECK_CODES.get(check, ("",)))
+    ]
     findings: list[Finding] = []
     for commit in commits:
         if not selected(commit, policy):
