@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from reviewgate.identity import (
     REGISTRY,
@@ -258,3 +260,20 @@ def test_declaration_helpers() -> None:
     assert declaration_value(claude, None) == "Claude:unknown"
     assert declaration_value(claude, "claude-opus-4-1[1m]") == "Claude:claude-opus-4-1"
     assert declaration_value("Internal Bot", "v 2") == "Internal-Bot:v-2"
+
+
+_PIECES = ["Generated with [Claude Code](https://claude.com/claude-code)", "🤖 ",
+           "Agent-Logs-Url: x", "MADE-WITH: Cursor", "amp-thread-id: t",
+           "Co-authored-by: A <a@b.c>", "\n", "\r\n", "\r", "\u2028", "\x1e",
+           "İ", "ß", " ", "text", "co-authored-by:"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.one_of(st.sampled_from(_PIECES), st.text(max_size=5)), max_size=12))
+def test_mark_lines_are_the_lines_that_hold_a_mark_in_order(pieces: list[str]) -> None:
+    from reviewgate.identity import _ANY_MARK, _mark_lines
+
+    message = "".join(pieces)
+    expected = [line for line in message.splitlines()
+                if any(mark in line.lower() for mark in _ANY_MARK)]
+    assert _mark_lines(message) == expected

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 
 @dataclass(frozen=True)
@@ -57,5 +58,13 @@ class Commit:
 
     def trailer_values(self, *keys: str) -> list[str]:
         """Values of the trailers whose key is one of `keys`, compared without case."""
-        wanted = {k.lower() for k in keys}
+        if not self.trailers:
+            return []
+        wanted = _lowered(keys)
         return [value for key, value in self.trailers if key.lower() in wanted]
+
+
+@lru_cache(maxsize=64)
+def _lowered(keys: tuple[str, ...]) -> frozenset[str]:
+    # Asked with the same few keys of every commit of a range.
+    return frozenset(key.lower() for key in keys)

@@ -85,8 +85,6 @@ def is_fix(commit: Commit, policy: Policy) -> bool:
 def _is_fix(commit: Commit, policy: Policy) -> bool:
     if _subject_regex(policy.fixes.subject).search(commit.subject):
         return True
-    if not commit.trailers:
-        return False
     return any(value.strip() for value in commit.trailer_values(*policy.fixes.trailers))
 
 
