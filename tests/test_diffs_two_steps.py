@@ -165,3 +165,18 @@ def test_line_changes_read_in_the_background_arrive_on_first_lookup(repo: Repo) 
     broken = PendingDiffs(paths_only, start_test_patches(handle, {"f" * 40: {"x"}}, POLICY))
     with pytest.raises(GitError, match="diff-tree"):
         broken[shas["fix"]]
+
+
+def test_the_background_read_split_in_two_equals_one_read(
+    repo: Repo, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from reviewgate.diffs import start_test_patches
+
+    shas = history(repo)
+    handle = open_repo(repo.path)
+    wanted = {shas["test"]: {"tests/test_[calc].py"}, shas["fix"]: {"tests/test_[calc].py"},
+              shas["rename"]: {"tests/test_old.py", "tests/test_renamed.py"}}
+    whole = read_test_patches(handle, wanted, POLICY)
+    monkeypatch.setattr(diffs, "_SPLIT_AT", 2)  # three commits: two processes
+    assert start_test_patches(handle, wanted, POLICY)() == whole
+    assert set(whole) == set(wanted) and all(whole.values())
