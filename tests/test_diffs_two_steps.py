@@ -180,3 +180,34 @@ def test_the_background_read_split_in_two_equals_one_read(
     monkeypatch.setattr(diffs, "_SPLIT_AT", 2)  # three commits: two processes
     assert start_test_patches(handle, wanted, POLICY)() == whole
     assert set(whole) == set(wanted) and all(whole.values())
+
+
+def test_a_covering_pathspec_names_directories_when_the_paths_are_many(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from reviewgate.diffs import covering_pathspec
+
+    paths = {"tests/unit/a.py", "tests/unit/b.py", "tests/e2e/c.py", "pkg/tests/d.py"}
+    assert covering_pathspec(paths) == ("--", *sorted(paths))
+    monkeypatch.setattr(diffs, "_MAX_PATHSPECS", 3)
+    assert covering_pathspec(paths) == ("--", "pkg/tests", "tests/e2e", "tests/unit")
+    monkeypatch.setattr(diffs, "_MAX_PATHSPECS", 2)
+    # One level up: "pkg" and "tests"; a directory inside another is dropped.
+    assert covering_pathspec(paths) == ("--", "pkg", "tests")
+    monkeypatch.setattr(diffs, "_MAX_PATHSPECS", 1)
+    assert covering_pathspec(paths) == ()  # top level reached: no limit at all
+    assert covering_pathspec({"test_top.py", "tests/x/y.py"}) == ()
+
+
+def test_patches_read_under_a_directory_pathspec_equal_the_whole_read(
+    repo: Repo, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    shas = history(repo)
+    handle = open_repo(repo.path)
+    wanted = {shas["fix"]: {"tests/test_[calc].py"},
+              shas["rename"]: {"tests/test_old.py", "tests/test_renamed.py"}}
+    monkeypatch.setattr(diffs, "_MAX_PATHSPECS", 1)  # read under "tests"
+    by_directory = read_test_patches(handle, wanted, POLICY)
+    monkeypatch.setattr(diffs, "_MAX_PATHSPECS", 0)  # read whole
+    assert by_directory == read_test_patches(handle, wanted, POLICY)
+    assert by_directory[shas["rename"]][0].status == "R"

@@ -60,7 +60,7 @@ DIFF_TREE_ARGS: tuple[str, ...] = (
 RAW_DIFF_TREE_ARGS: tuple[str, ...] = tuple(a for a in DIFF_TREE_ARGS if a not in ("-p", "-U0"))
 # git matches every tree entry against every pathspec, so a long pathspec costs
 # more than it saves (1,321 paths: 15 s instead of 1.2 s on the benchmark history).
-# Beyond this many paths, read the patches whole and keep the test files.
+# Beyond this many paths, their directories limit the read (covering_pathspec).
 _MAX_PATHSPECS = 64
 # From this many commits on, start_test_patches reads with two git processes.
 _SPLIT_AT = 256
@@ -97,12 +97,31 @@ def read_test_patches(
     range order), read for those paths only."""
     if not wanted:
         return {}
-    paths = sorted({path for chosen in wanted.values() for path in chosen})
-    pathspec = ("--", *paths) if len(paths) <= _MAX_PATHSPECS else ()
+    pathspec = covering_pathspec({path for chosen in wanted.values() for path in chosen})
     found = _diff_tree(
         repo, list(wanted), DIFF_TREE_ARGS, pathspec, policy, with_patch=True, only=wanted
     )
     return {sha: diff.test_files for sha, diff in found.items()}
+
+
+def covering_pathspec(paths: Collection[str]) -> tuple[str, ...]:
+    """A short pathspec ("--", ...) that covers every one of `paths`: the paths
+    themselves when there are few, else their directories, moved up until few
+    remain; () (no limit) when even that fails. Every patch outside it is one git
+    need not compute, and the parser picks the wanted files out of the rest."""
+    if len(paths) <= _MAX_PATHSPECS:
+        return ("--", *sorted(paths))
+    covers = set(paths)
+    while len(covers) > _MAX_PATHSPECS:
+        # A top-level file has no directory to move up to: it stays itself.
+        moved = {cover.rpartition("/")[0] or cover for cover in covers}
+        if moved == covers:
+            return ()
+        covers = moved
+    # A directory covers whatever lies below it; a literal pathspec matches a
+    # directory's whole subtree.
+    kept = [c for c in sorted(covers) if not any(c.startswith(o + "/") for o in covers)]
+    return ("--", *kept)
 
 
 def start_test_patches(
