@@ -46,7 +46,10 @@ class Commit:
 
     @property
     def subject(self) -> str:
-        return self.message.split("\n", 1)[0].strip()
+        # Asked of every commit by several rules: cut the first line without
+        # copying the rest of the message.
+        end = self.message.find("\n")
+        return (self.message if end == -1 else self.message[:end]).strip()
 
     @property
     def is_merge(self) -> bool:

@@ -50,11 +50,11 @@ def gather_verdicts(
     evidence: Evidence,
     options: GatherOptions,
 ) -> dict[str, Verdict]:
+    if not options.verify and not has_cache(repo):
+        return {}  # nothing cached: no need to pair fixes or read any diff here
     from reviewgate.verify.engine import cached_verdicts, verify_jobs
     from reviewgate.verify.plan import select_shard
 
-    if not options.verify and not has_cache(repo):
-        return {}  # nothing cached: no need to pair fixes or read any diff here
     jobs = range_jobs(repo, commits, policy, evidence.diffs)
     if not jobs:
         return {}
