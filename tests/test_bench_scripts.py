@@ -85,11 +85,19 @@ def test_bench_check_prints_its_figures(tmp_path: Path, timer: str) -> None:
     expected = "timed with hyperfine" if timer == "hyperfine" else "timed with perf_counter loop"
     assert expected in out, out
     for label in ("git log --name-status", "git log (no paths)",
-                  "reviewgate check --format json", "reviewgate check --format text"):
+                  "reviewgate check --format json", "reviewgate check --format text",
+                  "check, no rule needs paths", "check, disclosure rules only"):
         assert re.search(rf"^{re.escape(label)}\s+\d+\.\d{{3}}\s+[\d,]+$", out, re.M), label
     for fmt in ("json", "text"):
         name = re.escape(f"check --format {fmt} / git log --name-status")
         assert re.search(RATIO.format(name=name, target=r"2\.0"), out, re.M), out
+    name = re.escape("check --format text / git log --name-status (default policy)")
+    assert re.search(RATIO.format(name=name, target=r"1\.5"), out, re.M), out
+    name = re.escape("check, no rule needs paths / git log (no paths)")
+    assert re.search(RATIO.format(name=name, target=r"1\.2"), out, re.M), out
+    # The policies the runs use live in .git, so the history under check is as built.
+    assert not (tmp_path / "repo" / "reviewgate-bench-no-paths.yaml").exists()
+    assert (tmp_path / "repo" / ".git" / "reviewgate-bench-no-paths.yaml").is_file()
 
 
 def test_bench_commit_msg_hook_prints_its_figures(tmp_path: Path) -> None:
