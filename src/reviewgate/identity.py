@@ -269,13 +269,20 @@ def tool_by_name(name: str, extra_tools: Iterable[ToolLike] = ()) -> Tool | None
 def tool_named_in(text: str, extra_tools: Iterable[ToolLike] = ()) -> Tool | None:
     """The tool a declaration's value names: an identity ("Claude <noreply@…>"), or
     a leading name ("Claude:opus", "Claude Code", "aider (gpt-4o)")."""
+    return _tool_named_in(text, policy_tools(extra_tools) if extra_tools else ())
+
+
+# A range repeats the same few declarations ("Assisted-by: Claude:…") thousands of
+# times, and each answer compares the value with every name of every tool.
+@lru_cache(maxsize=4096)
+def _tool_named_in(text: str, extras: tuple[Tool, ...]) -> Tool | None:
     if "@" in text:
-        tool = match_identity(*parse_ident(text), extra_tools)
+        tool = match_identity(*parse_ident(text), extras)
         if tool:
             return tool
     lowered = text.strip().lower()
     best: tuple[int, Tool] | None = None
-    for tool in (*policy_tools(extra_tools), *REGISTRY):
+    for tool in (*extras, *REGISTRY):
         for known in tool.names():
             named = lowered == known or (
                 lowered.startswith(known) and lowered[len(known)] in " :/(,;-")
