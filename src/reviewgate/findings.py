@@ -17,6 +17,7 @@ from enum import Enum
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from reviewgate.commit import Commit
+    from reviewgate.policy import Policy
 
 
 class Severity(str, Enum):
@@ -73,6 +74,11 @@ def severity_for(code: str, overrides: dict[str, str]) -> Severity:
         return _SEVERITIES.get(value) or Severity(value)
     registered = RULES.get(code)
     return registered.default_severity if registered else Severity.ERROR
+
+
+def rule_enabled(policy: Policy, *codes: str) -> bool:
+    """Whether any of `codes` is not switched off by the policy."""
+    return any(policy.rules.get(code) != "off" for code in codes)
 
 
 def make_finding(

@@ -13,6 +13,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 
 from reviewgate.evidence import CommitDiff, Evidence
+from reviewgate.findings import rule_enabled as enabled
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -34,11 +35,6 @@ class GatherOptions:
     # The approvals notes commit to read instead of the approvals ref: pre-receive's
     # view of approvals pushed together with the branch they approve.
     approvals_at: str | None = None
-
-
-def enabled(policy: Policy, *codes: str) -> bool:
-    """Whether any of `codes` is not switched off by the policy."""
-    return any(policy.rules.get(code) != "off" for code in codes)
 
 
 def pairs_enabled(policy: Policy) -> bool:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 
-from reviewgate.gather import enabled
+from reviewgate.findings import rule_enabled
 from reviewgate.message import is_fixup_subject
 from reviewgate.rules.assistance import check_assistance
 from reviewgate.rules.pairs import check_pairs
@@ -66,7 +66,7 @@ def run_rules(
     active = [
         check
         for check in (CHECKS if checks is None else checks)
-        if enabled(policy, *CHECK_CODES.get(check, ("",)))
+        if rule_enabled(policy, *CHECK_CODES.get(check, ("",)))
     ]
     findings: list[Finding] = []
     for commit in commits:
