@@ -18,13 +18,13 @@ from __future__ import annotations
 import contextlib
 import os
 import tempfile
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import replace
 
+from reviewgate.ancestry import Ancestry
 from reviewgate.evidence import Approval, Evidence, SignatureCheck
 from reviewgate.signoff_sources import (
     RangeStatement,
-    ancestors_within,
     range_members,
     range_statements,
 )
@@ -193,29 +193,31 @@ def resolve_ranges(repo: gitpython.Repo, commits: Sequence[Commit]) -> dict[str,
     if not statements:
         return {}
     parents: dict[str, tuple[str, ...]] = {c.sha: c.parents for c in commits}
+    # The commits of the range and the parents just below it, which git log
+    # excluded with all their ancestors.
     known = set(parents) | {p for c in commits for p in c.parents}
     names = resolve_names(repo, [n for s in statements for n in (s.base, s.tip)
                                  if n not in known])
+    ancestry = Ancestry(parents)
     covered: dict[str, set[str]] = {}
     for statement in statements:
         base = statement.base if statement.base in known else names.get(statement.base)
         tip = statement.tip if statement.tip in known else names.get(statement.tip)
         if base is None or tip is None:
             continue
-        members = _members(repo, statement, base, tip, parents)
+        members = _members(repo, statement, base, tip, ancestry, known)
         covered.setdefault(statement.carrier, set()).update(members)
     return {sha: tuple(sorted(shas)) for sha, shas in covered.items() if shas}
 
 
 def _members(repo: gitpython.Repo, statement: RangeStatement, base: str, tip: str,
-             parents: Mapping[str, Sequence[str]]) -> set[str]:
-    below = {p for ps in parents.values() for p in ps} - set(parents)
-    if {base, tip} <= set(parents) | below:
-        # Each end is a commit of the range, or a parent just below it that git log
-        # excluded with all its ancestors: the range's own graph is exact.
-        if tip not in ancestors_within(statement.carrier, parents):
+             ancestry: Ancestry, known: set[str]) -> set[str]:
+    if {base, tip} <= known:
+        # Each end is a commit of the range, or a parent just below it: the range's
+        # own graph is exact.
+        if not ancestry.reaches(statement.carrier, tip):
             return set()  # TIP is not in the stating commit's history, or is below the range
-        return range_members(base, tip, parents) - {statement.carrier}
+        return ancestry.only_from([tip], [base]) - {statement.carrier}
     return _members_by_git(repo, statement.carrier, base, tip)
 
 

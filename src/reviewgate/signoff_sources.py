@@ -15,6 +15,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
+from reviewgate.ancestry import Ancestry
 from reviewgate.commit import Person
 from reviewgate.identity import REGISTRY, github_login, is_bot, match_identity, parse_ident
 
@@ -85,12 +86,11 @@ def ancestors_within(
     return seen
 
 
-def merged_by(merge: Commit, parents: Mapping[str, Sequence[str]]) -> set[str]:
+def merged_by(merge: Commit, ancestry: Ancestry) -> set[str]:
     """The commits of the range that `merge` brings in: M^1..M, without M."""
     if not merge.is_merge:
         return set()
-    inside = ancestors_within(merge.sha, parents)
-    return inside - ancestors_within(merge.parents[0], parents) - {merge.sha}
+    return ancestry.only_from(merge.parents[1:], merge.parents[:1]) - {merge.sha}
 
 
 def range_members(base: str, tip: str, parents: Mapping[str, Sequence[str]]) -> set[str]:
@@ -205,7 +205,7 @@ def collect_signoffs(
 ) -> dict[str, list[SignOff]]:
     """Every sign-off that applies to each commit of `commits`, by sha."""
     keys = tuple(policy.signoff.trailers)
-    parents = {c.sha: c.parents for c in commits if not c.pending}
+    ancestry = Ancestry({c.sha: c.parents for c in commits if not c.pending})
     found: dict[str, list[SignOff]] = {}
     for commit in commits:
         if commit.pending:
@@ -214,7 +214,7 @@ def collect_signoffs(
         if not own:
             continue
         found.setdefault(commit.sha, []).extend(own)
-        covered = [("merge", merged_by(commit, parents)),
+        covered = [("merge", merged_by(commit, ancestry)),
                    ("range", set(evidence.signoff_ranges.get(commit.sha, ())))]
         for source, shas in covered:
             for sha in sorted(shas - {commit.sha}):
