@@ -131,3 +131,19 @@ def test_bench_verify_prints_its_figures(tmp_path: Path, kind: str) -> None:
                      out, re.M), out
     assert re.search(r"^speedup -j 2 over -j 1: \d+\.\d\dx \(target >= 1\.6x\) (PASS|MISS)$",
                      out, re.M), out
+
+
+def test_bench_signoff_prints_its_figures(tmp_path: Path) -> None:
+    result = run_script("bench_signoff.py", "--commits", "60", "--branch", "4", "--runs", "2",
+                        "--no-hyperfine", cwd=tmp_path)
+    assert result.returncode == 0, result.stdout + result.stderr
+    out = result.stdout
+    # Every commit of the signed history is covered by its merge; in the other, each
+    # assisted commit is reported: 60 = a root, 11 branches of 4 and one of 3, and
+    # 12 merges, so 47.
+    assert re.search(r"^signed: 0 commits without a sign-off \(RG301\)$", out, re.M), out
+    assert re.search(r"^unsigned: 47 commits without a sign-off \(RG301\)$", out, re.M), out
+    for label in ("check, signed merges", "check, unsigned merges"):
+        assert re.search(rf"^{re.escape(label)}\s+\d+\.\d{{3}}$", out, re.M), label
+    name = re.escape("signed merges / unsigned merges")
+    assert re.search(RATIO.format(name=name, target=r"1\.5"), out, re.M), out
