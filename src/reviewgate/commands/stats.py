@@ -7,17 +7,16 @@ figures can be tested without git and rendered by any report (text, HTML).
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from reviewgate.commit import Commit
-from reviewgate.evidence import Evidence
+from reviewgate.evidence import CommitDiff, Evidence
 from reviewgate.fixes import SAME_COMMIT, TWO_COMMIT, is_fix, pair_fixes
-from reviewgate.identity import find_tool_signatures
 from reviewgate.policy import Policy
 from reviewgate.rules import selected
-from reviewgate.rules.assistance import find_declarations
+from reviewgate.rules.assistance import tool_marks
 
 NOT_MEASURED = "not measured (no verification results)"
 
@@ -74,8 +73,10 @@ class Stats:
 def tools_of(commit: Commit, policy: Policy) -> tuple[str, ...]:
     """The tools that helped write `commit`, by what it declares or what marks
     they left; empty for a commit written without one."""
+    # The answers check's disclosure rules found for this commit already.
+    declarations, signatures = tool_marks(commit, policy)
     names: dict[str, None] = {}
-    for declaration in find_declarations(commit, policy):
+    for declaration in declarations:
         if declaration.is_none:
             continue
         if declaration.tool is not None:
@@ -85,7 +86,7 @@ def tools_of(commit: Commit, policy: Policy) -> tuple[str, ...]:
             # as the declaration does rather than hide it.
             token = re.split(r"[\s:(]", declaration.value.strip(), maxsplit=1)[0]
             names[token or "unknown"] = None
-    for signature in find_tool_signatures(commit, policy.assistance.tools):
+    for signature in signatures:
         names[signature.tool.display] = None
     return tuple(names)
 
@@ -129,11 +130,9 @@ def compute_stats(
     evidence = evidence or Evidence()
     chosen = [commit for commit in commits if selected(commit, policy)]
     signed_shas = signed_off_shas(commits, policy, evidence)
-    paired = {
-        fix.commit.sha
-        for fix in pair_fixes(commits, policy, evidence.diffs)
-        if fix.shape in (SAME_COMMIT, TWO_COMMIT)
-    }
+    # check paired the fixes already when its pair rules were on.
+    fixes_found = evidence.fixes or pair_fixes(commits, policy, evidence.diffs)
+    paired = {fix.commit.sha for fix in fixes_found if fix.shape in (SAME_COMMIT, TWO_COMMIT)}
     assisted = 0
     signed = 0
     fixes = 0
@@ -214,20 +213,28 @@ def run_stats(
             open_repo(cwd), result.commits, judged(result.policy), None, evidence
         )
     stats = compute_stats(result.commits, result.policy, result.range, evidence)
-    return replace(stats, verified=verified_share(cwd, result.commits, result.policy))
+    verified = verified_share(cwd, result.commits, result.policy, evidence.diffs)
+    return replace(stats, verified=verified)
 
 
 def verified_share(
-    cwd: str | Path | None, commits: Sequence[Commit], policy: Policy
+    cwd: str | Path | None,
+    commits: Sequence[Commit],
+    policy: Policy,
+    diffs: Mapping[str, CommitDiff] | None = None,
 ) -> Share | None:
     """Fixes whose cached verdict (refs/notes/reviewgate) is "proven", of the fixes
-    that have a test to verify; None when the cache holds no verdict for any."""
+    that have a test to verify; None when the cache holds no verdict for any.
+    `diffs`: the fix candidates' diffs check read already (else read here)."""
     from reviewgate.git import open_repo
-    from reviewgate.verify.engine import cached_verdicts
-    from reviewgate.verify.gather import range_jobs
+    from reviewgate.verify.gather import has_cache, range_jobs
 
     repo = open_repo(cwd)
-    jobs = range_jobs(repo, commits, policy, {})
+    if not has_cache(repo):
+        return None  # no verdict to count: no need to pair fixes or read a diff
+    from reviewgate.verify.engine import cached_verdicts
+
+    jobs = range_jobs(repo, commits, policy, diffs or {})
     verdicts = cached_verdicts(str(repo.git_dir), jobs, policy) if jobs else {}
     if not verdicts:
         return None
