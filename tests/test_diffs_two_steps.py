@@ -211,3 +211,23 @@ def test_patches_read_under_a_directory_pathspec_equal_the_whole_read(
     monkeypatch.setattr(diffs, "_MAX_PATHSPECS", 0)  # read whole
     assert by_directory == read_test_patches(handle, wanted, POLICY)
     assert by_directory[shas["rename"]][0].status == "R"
+
+
+def test_paths_from_the_log_pair_fixes_as_the_diff_tree_read_does(repo: Repo) -> None:
+    # JSON and SARIF reports read every commit's paths with the log; pairing then
+    # takes them from there instead of reading the fix candidates again.
+    from reviewgate.commands.check import run_check
+
+    history(repo)
+    repo.commit("test: only a test", {"tests/test_more.py": "def test_x():\n    assert 0\n"})
+    repo.commit("fix: make test_x pass", {"src/calc.py": "X = 1\n"})
+    repo.commit("fix: untested", {"src/calc.py": "X = 2\n"})
+    from_log = run_check(revisions=("HEAD",), cwd=repo.path, with_paths=True)
+    from_diff_tree = run_check(revisions=("HEAD",), cwd=repo.path, with_paths=False)
+    assert all(c.changes is not None for c in from_log.commits)
+    assert all(c.changes is None for c in from_diff_tree.commits)
+    assert from_log.findings == from_diff_tree.findings
+    assert {f.code for f in from_log.findings} >= {"RG201", "RG204"}
+    assert from_log.evidence is not None and from_diff_tree.evidence is not None
+    assert [(f.commit.sha, f.shape) for f in from_log.evidence.fixes] == [
+        (f.commit.sha, f.shape) for f in from_diff_tree.evidence.fixes]
