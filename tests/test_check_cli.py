@@ -392,3 +392,25 @@ def test_a_long_report_reaches_a_pipe_whole_and_a_closed_pipe_ends_it(repo: Repo
     assert process.wait(timeout=120) in (1, 120)
     assert first.strip()
     assert "Traceback" not in stderr
+
+
+def test_json_paths_and_pairing_ignore_how_the_user_likes_logs_shown(repo: Repo) -> None:
+    # log.showRoot=false hides a root commit's paths from `git log`, and
+    # diff.ignoreSubmodules=all a submodule bump; neither may hide a fix's changes
+    # from the report or from pairing (found by a review of 0ef5e62, since reverted:
+    # it paired fixes from the log's paths and missed RG201 for both commits).
+    root = repo.commit("fix: parse empty input\n", {"src/p.py": "def parse(x):\n    return []\n"})
+    repo.git("update-index", "--add", "--cacheinfo", f"160000,{root},vendor/lib")
+    repo.git("commit", "-qm", "chore: add the library")
+    repo.git("update-index", "--cacheinfo", f"160000,{'1' * 40},vendor/lib")
+    repo.git("commit", "-qm", "fix: bump vendor/lib to the patched release")
+    bump = repo.head()
+    repo.git("config", "log.showRoot", "false")
+    repo.git("config", "diff.ignoreSubmodules", "all")
+    result = reviewgate(repo.path, "check", "--format", "json", "HEAD")
+    assert result.returncode == 1, result.stdout + result.stderr
+    commits = {c["sha"]: c for c in json.loads(result.stdout)["commits"]}
+    assert [c["path"] for c in commits[root]["changes"]] == ["src/p.py"]
+    assert [c["path"] for c in commits[bump]["changes"]] == ["vendor/lib"]
+    for sha in (root, bump):
+        assert [f["code"] for f in commits[sha]["findings"]] == ["RG201"], commits[sha]

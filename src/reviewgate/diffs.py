@@ -90,12 +90,6 @@ def read_changes(repo: Any, shas: Iterable[str], policy: Policy) -> dict[str, Co
     return _diff_tree(repo, wanted, RAW_DIFF_TREE_ARGS, (), policy, with_patch=False)
 
 
-def diff_of_changes(changes: Sequence[ChangedPath], policy: Policy) -> CommitDiff:
-    """The CommitDiff (paths only) of a commit whose paths `git log --name-status`
-    gave already: the same records `read_changes` reads."""
-    return CommitDiff(tuple(changes), _test_entries(list(changes), policy))
-
-
 def read_test_patches(
     repo: Any, wanted: Mapping[str, Collection[str]], policy: Policy
 ) -> dict[str, tuple[FileDiff, ...]]:

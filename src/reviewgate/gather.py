@@ -57,7 +57,6 @@ def gather_evidence(
     if pairs_enabled(policy):
         from reviewgate.diffs import (
             PendingDiffs,
-            diff_of_changes,
             read_changes,
             start_test_patches,
             weakening_candidates,
@@ -70,12 +69,6 @@ def gather_evidence(
         # check read most of them while the log streamed (diff_prefetch); what is
         # left (commits a Test-commit trailer names) is read here.
         have = {sha: diff for sha, diff in (options.diffs or {}).items() if sha in wanted}
-        # A log read with --name-status gave the paths of every commit already.
-        have.update(
-            (commit.sha, diff_of_changes(commit.changes, policy))
-            for commit in commits
-            if commit.changes is not None and commit.sha in wanted and commit.sha not in have
-        )
         left = wanted - have.keys()
         ordered = [commit.sha for commit in commits if commit.sha in left]
         diffs: Mapping[str, CommitDiff] = {**have, **read_changes(repo, ordered, policy)}

@@ -138,6 +138,9 @@ def log_args(spec: RangeSpec, *, with_paths: bool) -> list[str]:
         # Paths of a merge are its changes against the first parent, as a reviewer sees
         # them when the branch is merged.
         args += ["--name-status", "-M", "--diff-merges=first-parent"]
+        # The user's taste in logs must not hide changes: log.showRoot=false drops
+        # a root commit's paths, diff.ignoreSubmodules a submodule bump.
+        args += ["--root", "--ignore-submodules=none"]
     if spec.max_count is not None:
         args.append(f"--max-count={spec.max_count}")
     # validate_revisions has refused every option that is not a revision selector.

@@ -151,10 +151,8 @@ def _check(
     # The rules see each commit as it is read, so they run while git is still
     # walking the history instead of after it.
     commits: list[Commit] = []
-    paths_in_log = with_paths or rules_need_paths(policy)
-    stream = read_commits(repo, spec, with_paths=paths_in_log)
-    # When the log carries every commit's paths, pairing takes them from there.
-    prefetch = None if paths_in_log else _diff_prefetch(repo, policy)
+    stream = read_commits(repo, spec, with_paths=with_paths or rules_need_paths(policy))
+    prefetch = _diff_prefetch(repo, policy)
     try:
         findings = run_rules(_collecting(stream, commits, prefetch), policy)
         prefetched = prefetch.finish() if prefetch is not None else None
