@@ -214,8 +214,9 @@ def test_patches_read_under_a_directory_pathspec_equal_the_whole_read(
 
 
 def test_paths_from_the_log_pair_fixes_as_the_diff_tree_read_does(repo: Repo) -> None:
-    # JSON and SARIF reports read every commit's paths with the log; pairing then
-    # takes them from there instead of reading the fix candidates again.
+    # JSON and SARIF reports read every commit's paths with the log, the text report
+    # does not; pairing reads the fix candidates with diff-tree either way, and the
+    # findings must not depend on the report's format.
     from reviewgate.commands.check import run_check
 
     history(repo)
