@@ -232,3 +232,33 @@ def test_paths_from_the_log_pair_fixes_as_the_diff_tree_read_does(repo: Repo) ->
     assert from_log.evidence is not None and from_diff_tree.evidence is not None
     assert [(f.commit.sha, f.shape) for f in from_log.evidence.fixes] == [
         (f.commit.sha, f.shape) for f in from_diff_tree.evidence.fixes]
+
+
+def test_a_limited_read_that_pairs_renames_otherwise_is_read_again_whole(
+    repo: Repo, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Under the pathspec "pkg", other/helper.py is out of sight, so git pairs the
+    # deleted test with pkg/helper.py (more alike) and calls the renamed test new:
+    # its removed lines would vanish and RG204 with them (found by a review of
+    # 1475abf).
+    common = "".join(f"    assert common_{i}() == {i}\n" for i in range(40))
+    old = "def test_old():\n" + common + "".join(f"    assert old_{i}()\n" for i in range(10))
+    helper = "def helper():\n" + common + "".join(f"    return other_{i}\n" for i in range(10))
+    new = ("def test_old():\n" + "".join(f"    assert common_{i}() == {i}\n" for i in range(25))
+           + "".join(f"    assert new_{i}()\n" for i in range(20)))
+    repo.commit("chore: base", {"pkg/test_old.py": old, "other/helper.py": helper,
+                                "src/code.py": "v = 0\n"})
+    repo.git("rm", "-q", "pkg/test_old.py", "other/helper.py")
+    fix = repo.commit("fix: the real one", {"src/code.py": "v = 1\n", "pkg/test_new.py": new,
+                                            "pkg/helper.py": helper})
+    handle = open_repo(repo.path)
+    paths_only = read_changes(handle, [fix], POLICY)
+    renamed = ("R", "pkg/test_new.py", "pkg/test_old.py")
+    assert renamed in {(f.status, f.path, f.old_path) for f in paths_only[fix].test_files}
+    wanted = {fix: {"pkg/test_old.py", "pkg/test_new.py"}}
+    monkeypatch.setattr(diffs, "_MAX_PATHSPECS", 1)  # read under "pkg"
+    astray = read_test_patches(handle, wanted, POLICY)[fix]
+    assert renamed not in {(f.status, f.path, f.old_path) for f in astray}
+    checked = read_test_patches(handle, wanted, POLICY, paths_only)[fix]
+    assert [(f.status, f.path, f.old_path) for f in checked] == [renamed]
+    assert checked[0].hunks and any(h.removed for h in checked[0].hunks)

@@ -91,17 +91,44 @@ def read_changes(repo: Any, shas: Iterable[str], policy: Policy) -> dict[str, Co
 
 
 def read_test_patches(
-    repo: Any, wanted: Mapping[str, Collection[str]], policy: Policy
+    repo: Any,
+    wanted: Mapping[str, Collection[str]],
+    policy: Policy,
+    paths_only: Mapping[str, CommitDiff] | None = None,
 ) -> dict[str, tuple[FileDiff, ...]]:
     """The test files' line changes of each commit in `wanted` (sha -> paths, in
-    range order), read for those paths only."""
+    range order), read for those paths only.
+
+    A pathspec also limits which files rename detection may pair: a file outside
+    it cannot be a rename's other side, so a test renamed in the whole tree may
+    come out paired with another file, or as an addition. With `paths_only` (the
+    whole-tree read of the same commits), a commit whose files disagree with it is
+    read again without a pathspec."""
     if not wanted:
         return {}
     pathspec = covering_pathspec({path for chosen in wanted.values() for path in chosen})
     found = _diff_tree(
         repo, list(wanted), DIFF_TREE_ARGS, pathspec, policy, with_patch=True, only=wanted
     )
+    if pathspec and paths_only is not None:
+        astray = [sha for sha in wanted
+                  if not _same_files(found[sha].test_files, paths_only.get(sha), wanted[sha])]
+        if astray:
+            found.update(_diff_tree(repo, astray, DIFF_TREE_ARGS, (), policy, with_patch=True,
+                                    only={sha: wanted[sha] for sha in astray}))
     return {sha: diff.test_files for sha, diff in found.items()}
+
+
+def _same_files(
+    read: Sequence[FileDiff], whole: CommitDiff | None, names: Collection[str]
+) -> bool:
+    """Whether the files a limited read found for `names` are those (status, path,
+    old path) that the whole-tree read found."""
+    if whole is None:
+        return True  # nothing to compare with (a commit read here only)
+    expected = {(f.status, f.path, f.old_path) for f in whole.test_files
+                if f.path in names or f.old_path in names}
+    return {(f.status, f.path, f.old_path) for f in read} == expected
 
 
 def covering_pathspec(paths: Collection[str]) -> tuple[str, ...]:
@@ -125,7 +152,10 @@ def covering_pathspec(paths: Collection[str]) -> tuple[str, ...]:
 
 
 def start_test_patches(
-    repo: Any, wanted: Mapping[str, Collection[str]], policy: Policy
+    repo: Any,
+    wanted: Mapping[str, Collection[str]],
+    policy: Policy,
+    paths_only: Mapping[str, CommitDiff] | None = None,
 ) -> Callable[[], dict[str, tuple[FileDiff, ...]]]:
     """read_test_patches, begun now and finished by calling the result: git diffs
     while Python goes on with other rules. A long list is split in two halves, each
@@ -141,7 +171,9 @@ def start_test_patches(
 
     def read(index: int, part: list[str]) -> None:
         try:
-            done[index] = read_test_patches(repo, {sha: wanted[sha] for sha in part}, policy)
+            done[index] = read_test_patches(
+                repo, {sha: wanted[sha] for sha in part}, policy, paths_only
+            )
         except BaseException as error:  # handed to the caller, raised there
             done[index] = error
 

@@ -82,7 +82,7 @@ def gather_evidence(
             needed = weakening_candidates(fixes, diffs)
             chosen = {c.sha: needed[c.sha] for c in commits if c.sha in needed}
             if chosen:
-                diffs = PendingDiffs(diffs, start_test_patches(repo, chosen, policy))
+                diffs = PendingDiffs(diffs, start_test_patches(repo, chosen, policy, diffs))
         evidence = replace(evidence, diffs=diffs, fixes=fixes)
     else:
         paths_only: Mapping[str, CommitDiff] = {}
