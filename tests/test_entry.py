@@ -40,8 +40,8 @@ def test_parse_hook_args(args, expected) -> None:
 def test_hook_path_does_not_import_click_gitpython_yaml_or_range_evidence(
     tmp_path: Path,
 ) -> None:
-    # The range machinery (gather, evidence: 8 ms) is for `check`; a message that
-    # is not a fix needs none of it.
+    # The range machinery (gather, evidence, the range rules) is for `check`; a
+    # message that is not a fix needs none of it.
     subprocess.run(["git", "init", "-q", str(tmp_path)], check=True)
     message = tmp_path / "msg"
     message.write_text("feat: x\n\nAssisted-by: Claude:claude-opus-4\n")
@@ -50,7 +50,9 @@ def test_hook_path_does_not_import_click_gitpython_yaml_or_range_evidence(
         "try:\n    runpy.run_module('reviewgate', run_name='__main__')\n"
         "except SystemExit as e:\n    code = e.code\n"
         "print(code, sorted(m for m in ('click', 'git', 'yaml', 'reviewgate.gather',\n"
-        "                               'reviewgate.evidence') if m in sys.modules))\n"
+        "                               'reviewgate.evidence', 'reviewgate.rules.signoff',\n"
+        "                               'reviewgate.rules.verified')\n"
+        "                   if m in sys.modules))\n"
     )
     result = subprocess.run(
         [sys.executable, "-c", probe], cwd=tmp_path, capture_output=True, text=True, check=True

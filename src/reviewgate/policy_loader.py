@@ -410,7 +410,9 @@ def _rules(r: _Reader, node: Node) -> dict[str, str]:
 
 def _rule_hint(name: str, codes: list[str]) -> str:
     from reviewgate.findings import RULES
+    from reviewgate.rules import register_all
 
+    register_all()  # a mistake's hint may name a range rule
     by_name = [rule.code for rule in RULES.values() if rule.name == name]
     if by_name:
         return f"rules are named by code: did you mean {by_name[0]!r}?"

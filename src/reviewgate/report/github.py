@@ -32,7 +32,9 @@ COMMANDS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.NOTIC
 
 
 def render_github(result: CheckResult) -> str:
-    import reviewgate.rules  # noqa: F401  (registers every rule's name for the titles)
+    from reviewgate.rules import register_all
+
+    register_all()  # every rule's name, for the titles
 
     if not result.commits:
         return f"reviewgate: no commits to check in {result.range}\n"

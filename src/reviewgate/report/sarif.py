@@ -64,7 +64,9 @@ _SECTION = re.compile(r"^## (?P<title>.+)$", re.MULTILINE)
 
 
 def render_sarif(result: CheckResult) -> str:
-    import reviewgate.rules  # noqa: F401  (registers every rule)
+    from reviewgate.rules import register_all
+
+    register_all()
 
     rules = sorted(RULES.values(), key=lambda r: r.code)
     index = {rule.code: i for i, rule in enumerate(rules)}

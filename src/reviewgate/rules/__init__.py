@@ -4,8 +4,11 @@ A CommitCheck looks at one commit and runs while git still streams the range.
 A RangeCheck looks at the whole range at once, with the Evidence that git and the
 verifier gathered for it (diffs, verdicts, signatures, approvals).
 
-Importing this package registers every rule's documentation (reviewgate explain).
-Add a concern by importing its check and appending it to CHECKS or RANGE_CHECKS.
+Importing this package registers the commit rules; `range_checks()` imports the
+range rules on first use, so that the commit-msg hook, which runs none, does not
+pay for them. `register_all()` registers every rule's documentation (reviewgate
+explain, the SARIF and GitHub reports). Add a concern by importing its check in
+CHECKS or in range_checks().
 """
 
 from __future__ import annotations
@@ -15,10 +18,7 @@ from collections.abc import Callable, Iterable, Sequence
 from reviewgate.findings import rule_enabled
 from reviewgate.message import is_fixup_subject
 from reviewgate.rules.assistance import check_assistance
-from reviewgate.rules.pairs import check_pairs
 from reviewgate.rules.perf import check_perf
-from reviewgate.rules.signoff import check_signoff
-from reviewgate.rules.verified import check_verified
 
 # `typing` costs the commit-msg hook measurable start-up time; type checkers
 # treat any name TYPE_CHECKING as true.
@@ -41,9 +41,22 @@ CHECK_CODES: dict[CommitCheck, tuple[str, ...]] = {
     check_perf: ("RG401",),
 }
 RANGE_CHECKS: list[RangeCheck] = []
-RANGE_CHECKS.append(check_signoff)
-RANGE_CHECKS.append(check_verified)
-RANGE_CHECKS.append(check_pairs)
+
+
+def range_checks() -> list[RangeCheck]:
+    """The range checks, in the order their findings are reported."""
+    if not RANGE_CHECKS:
+        from reviewgate.rules.pairs import check_pairs
+        from reviewgate.rules.signoff import check_signoff
+        from reviewgate.rules.verified import check_verified
+
+        RANGE_CHECKS.extend([check_signoff, check_verified, check_pairs])
+    return RANGE_CHECKS
+
+
+def register_all() -> None:
+    """Register every rule's documentation, the range rules' included."""
+    range_checks()
 
 
 def is_fixup(commit: Commit) -> bool:
@@ -85,7 +98,7 @@ def run_range_rules(
 ) -> list[Finding]:
     """Every finding of every range check. Each check applies `selected` itself,
     since some (sign-off over a range) must look at merges the others skip."""
-    active = RANGE_CHECKS if checks is None else checks
+    active = range_checks() if checks is None else checks
     findings: list[Finding] = []
     for check in active:
         findings.extend(check(commits, policy, evidence))
