@@ -174,3 +174,16 @@ def test_paths_git_cannot_decode_still_classify() -> None:
     assert classify(raw, DEFAULTS) == TEST
     assert classify("src/new\nline.py", DEFAULTS) == SOURCE
     assert classify("tests/new\nline.py", DEFAULTS) == TEST
+
+
+def test_classify_answers_each_policy_by_its_own_globs_when_asked_in_turn() -> None:
+    default = Policy()
+    spec_dirs = dataclasses.replace(
+        default, paths=PathsPolicy(tests=("spec/**",), ignore=("*.md",))
+    )
+    for _ in range(2):  # the classifier of the policy asked last is kept
+        assert classify("tests/test_a.py", default) == TEST
+        assert classify("tests/test_a.py", spec_dirs) == SOURCE
+        assert classify("spec/a_spec.rb", spec_dirs) == TEST
+        assert classify("spec/a_spec.rb", default) == SOURCE
+        assert classify("README.md", spec_dirs) == IGNORED

@@ -157,7 +157,19 @@ def path_matches(path: str, globs: Iterable[str]) -> bool:
 
 def classify(path: str, policy: Policy) -> str:
     """The kind of one repository-relative path: "test", "ignored" or "source"."""
-    return _classifier(tuple(policy.paths.tests), tuple(policy.paths.ignore)).kind(path)
+    global _last
+    # Asked for every changed path of a range: looking the classifier up by the
+    # globs would hash both tuples of globs each time. One tuple, swapped whole, so
+    # that a thread never sees one policy's paths with another's classifier.
+    last = _last
+    if last is None or last[0] is not policy.paths:
+        paths = policy.paths
+        last = _last = (paths, _classifier(tuple(paths.tests), tuple(paths.ignore)))
+    return last[1].kind(path)
+
+
+# The paths policy asked about last, and its classifier.
+_last: tuple[object, _Classifier] | None = None
 
 
 def is_test(path: str, policy: Policy) -> bool:
