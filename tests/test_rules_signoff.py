@@ -22,7 +22,7 @@ from reviewgate.errors import PolicyError
 from reviewgate.evidence import Approval, Evidence
 from reviewgate.findings import RULES
 from reviewgate.policy import Policy, SignoffPolicy, ToolIdentity
-from reviewgate.rules import RANGE_CHECKS
+from reviewgate.rules import range_checks
 from reviewgate.rules.signoff import check_signoff
 
 ADA = "Ada Author <ada@example.org>"
@@ -66,7 +66,7 @@ ASSISTED = "feat: x\n\nAssisted-by: Claude:claude-opus-4-1\n"
 
 
 def test_the_rule_is_a_range_check_with_its_four_codes() -> None:
-    assert check_signoff in RANGE_CHECKS
+    assert check_signoff in range_checks()
     assert {"RG301", "RG302", "RG303", "RG304"} <= set(RULES)
 
 
