@@ -53,6 +53,7 @@ def gather_evidence(
     repo: Any, commits: Sequence[Commit], policy: Policy, options: GatherOptions
 ) -> Evidence:
     evidence = Evidence()
+    paths_only: Mapping[str, CommitDiff] = {}  # the fix candidates' paths, once read
     # --- pairs (RG201, RG204) ---
     if pairs_enabled(policy):
         from reviewgate.diffs import (
@@ -84,8 +85,6 @@ def gather_evidence(
             if chosen:
                 diffs = PendingDiffs(diffs, start_test_patches(repo, chosen, policy, diffs))
         evidence = replace(evidence, diffs=diffs, fixes=fixes)
-    else:
-        paths_only: Mapping[str, CommitDiff] = {}
     # --- verify (RG202, RG203, RG205) ---
     if options.verify or enabled(policy, "RG202", "RG203", "RG205"):
         from reviewgate.verify.gather import gather_verdicts
