@@ -7,17 +7,16 @@ from __future__ import annotations
 import pytest
 
 from conftest import Repo
-from reviewgate import diffs
-from reviewgate.diffs import (
-    read_changes,
-    read_diffs,
+from reviewgate import test_patches
+from reviewgate.diffs import read_changes, read_diffs
+from reviewgate.fixes import TWO_COMMIT, pair_fixes
+from reviewgate.git import RangeSpec, open_repo, read_commits
+from reviewgate.policy import Policy
+from reviewgate.test_patches import (
     read_test_patches,
     weakening_candidates,
     with_test_patches,
 )
-from reviewgate.fixes import TWO_COMMIT, pair_fixes
-from reviewgate.git import RangeSpec, open_repo, read_commits
-from reviewgate.policy import Policy
 
 POLICY = Policy()
 
@@ -119,7 +118,7 @@ def test_without_a_pathspec_the_patches_are_the_same(
     handle = open_repo(repo.path)
     wanted = {shas["fix"]: {"tests/test_[calc].py"}, shas["test"]: {"tests/test_[calc].py"}}
     limited = read_test_patches(handle, wanted, POLICY)
-    monkeypatch.setattr(diffs, "_MAX_PATHSPECS", 0)
+    monkeypatch.setattr(test_patches, "_MAX_PATHSPECS", 0)
     whole = read_test_patches(handle, wanted, POLICY)
     assert limited[shas["fix"]] == whole[shas["fix"]]
     # Read whole, a commit still shows only the wanted test files.
@@ -149,8 +148,8 @@ def test_only_the_wanted_test_files_are_read_line_by_line(repo: Repo) -> None:
 
 
 def test_line_changes_read_in_the_background_arrive_on_first_lookup(repo: Repo) -> None:
-    from reviewgate.diffs import PendingDiffs, start_test_patches
     from reviewgate.errors import GitError
+    from reviewgate.test_patches import PendingDiffs, start_test_patches
 
     shas = history(repo)
     handle = open_repo(repo.path)
@@ -170,14 +169,14 @@ def test_line_changes_read_in_the_background_arrive_on_first_lookup(repo: Repo) 
 def test_the_background_read_split_in_two_equals_one_read(
     repo: Repo, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from reviewgate.diffs import start_test_patches
+    from reviewgate.test_patches import start_test_patches
 
     shas = history(repo)
     handle = open_repo(repo.path)
     wanted = {shas["test"]: {"tests/test_[calc].py"}, shas["fix"]: {"tests/test_[calc].py"},
               shas["rename"]: {"tests/test_old.py", "tests/test_renamed.py"}}
     whole = read_test_patches(handle, wanted, POLICY)
-    monkeypatch.setattr(diffs, "_SPLIT_AT", 2)  # three commits: two processes
+    monkeypatch.setattr(test_patches, "_SPLIT_AT", 2)  # three commits: two processes
     assert start_test_patches(handle, wanted, POLICY)() == whole
     assert set(whole) == set(wanted) and all(whole.values())
 
@@ -185,16 +184,16 @@ def test_the_background_read_split_in_two_equals_one_read(
 def test_a_covering_pathspec_names_directories_when_the_paths_are_many(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    from reviewgate.diffs import covering_pathspec
+    from reviewgate.test_patches import covering_pathspec
 
     paths = {"tests/unit/a.py", "tests/unit/b.py", "tests/e2e/c.py", "pkg/tests/d.py"}
     assert covering_pathspec(paths) == ("--", *sorted(paths))
-    monkeypatch.setattr(diffs, "_MAX_PATHSPECS", 3)
+    monkeypatch.setattr(test_patches, "_MAX_PATHSPECS", 3)
     assert covering_pathspec(paths) == ("--", "pkg/tests", "tests/e2e", "tests/unit")
-    monkeypatch.setattr(diffs, "_MAX_PATHSPECS", 2)
+    monkeypatch.setattr(test_patches, "_MAX_PATHSPECS", 2)
     # One level up: "pkg" and "tests"; a directory inside another is dropped.
     assert covering_pathspec(paths) == ("--", "pkg", "tests")
-    monkeypatch.setattr(diffs, "_MAX_PATHSPECS", 1)
+    monkeypatch.setattr(test_patches, "_MAX_PATHSPECS", 1)
     assert covering_pathspec(paths) == ()  # top level reached: no limit at all
     assert covering_pathspec({"test_top.py", "tests/x/y.py"}) == ()
 
@@ -206,9 +205,9 @@ def test_patches_read_under_a_directory_pathspec_equal_the_whole_read(
     handle = open_repo(repo.path)
     wanted = {shas["fix"]: {"tests/test_[calc].py"},
               shas["rename"]: {"tests/test_old.py", "tests/test_renamed.py"}}
-    monkeypatch.setattr(diffs, "_MAX_PATHSPECS", 1)  # read under "tests"
+    monkeypatch.setattr(test_patches, "_MAX_PATHSPECS", 1)  # read under "tests"
     by_directory = read_test_patches(handle, wanted, POLICY)
-    monkeypatch.setattr(diffs, "_MAX_PATHSPECS", 0)  # read whole
+    monkeypatch.setattr(test_patches, "_MAX_PATHSPECS", 0)  # read whole
     assert by_directory == read_test_patches(handle, wanted, POLICY)
     assert by_directory[shas["rename"]][0].status == "R"
 
@@ -256,7 +255,7 @@ def test_a_limited_read_that_pairs_renames_otherwise_is_read_again_whole(
     renamed = ("R", "pkg/test_new.py", "pkg/test_old.py")
     assert renamed in {(f.status, f.path, f.old_path) for f in paths_only[fix].test_files}
     wanted = {fix: {"pkg/test_old.py", "pkg/test_new.py"}}
-    monkeypatch.setattr(diffs, "_MAX_PATHSPECS", 1)  # read under "pkg"
+    monkeypatch.setattr(test_patches, "_MAX_PATHSPECS", 1)  # read under "pkg"
     astray = read_test_patches(handle, wanted, POLICY)[fix]
     assert renamed not in {(f.status, f.path, f.old_path) for f in astray}
     checked = read_test_patches(handle, wanted, POLICY, paths_only)[fix]

@@ -56,13 +56,13 @@ def gather_evidence(
     paths_only: Mapping[str, CommitDiff] = {}  # the fix candidates' paths, once read
     # --- pairs (RG201, RG204) ---
     if pairs_enabled(policy):
-        from reviewgate.diffs import (
+        from reviewgate.diffs import read_changes
+        from reviewgate.fixes import fix_candidates, pair_fixes
+        from reviewgate.test_patches import (
             PendingDiffs,
-            read_changes,
             start_test_patches,
             weakening_candidates,
         )
-        from reviewgate.fixes import fix_candidates, pair_fixes
 
         # Only fixes, their first parents and named test commits pay for a diff. In
         # range order: git reads neighbouring trees from its packs twice as fast.
