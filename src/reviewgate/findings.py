@@ -16,8 +16,12 @@ from enum import Enum
 # treat any name TYPE_CHECKING as true.
 TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from typing import TypeVar
+
     from reviewgate.commit import Commit
     from reviewgate.policy import Policy
+
+    RuleFunction = TypeVar("RuleFunction", bound=Callable[..., object])
 
 
 class Severity(str, Enum):
@@ -53,11 +57,11 @@ RULES: dict[str, Rule] = {}
 
 def rule(
     code: str, name: str, summary: str, severity: Severity = Severity.ERROR
-) -> Callable[[Callable[..., object]], Callable[..., object]]:
+) -> Callable[[RuleFunction], RuleFunction]:
     """Register the documentation of rule `code`; the decorated object's docstring
-    is its documentation."""
+    is its documentation. The function keeps its own type."""
 
-    def register(func: Callable[..., object]) -> Callable[..., object]:
+    def register(func: RuleFunction) -> RuleFunction:
         doc = inspect.cleandoc(func.__doc__ or "")
         RULES[code] = Rule(code, name, summary, severity, doc)
         return func
