@@ -98,3 +98,14 @@ def test_a_planned_rule_is_not_called_unknown(monkeypatch: pytest.MonkeyPatch) -
     monkeypatch.setitem(PLANNED_RULES, "RG999", "some-future-rule")
     with pytest.raises(ReviewgateError, match=r"RG999 \(some-future-rule\) is planned"):
         explain("rg999")
+
+
+def test_every_summary_reads_as_a_phrase_in_the_listing() -> None:
+    # `reviewgate explain` lists the summaries in one column: each a lower-case
+    # phrase without a final full stop, as ruff's rule listing reads.
+    from reviewgate.findings import RULES
+    from reviewgate.rules import register_all
+
+    register_all()
+    for rule in RULES.values():
+        assert rule.summary[:1].islower() and not rule.summary.endswith("."), rule.code

@@ -18,7 +18,7 @@ if TYPE_CHECKING:
     from reviewgate.policy import Policy
 
 
-@rule("RG202", "test-not-red", "The fix's test passes without the fix.")
+@rule("RG202", "test-not-red", "the fix's test passes without the fix")
 def _doc_test_not_red() -> None:
     """## What it does
     Runs the fix's test (the policy's `verify.command`) on the code before the fix
@@ -47,7 +47,7 @@ def _doc_test_not_red() -> None:
     """
 
 
-@rule("RG203", "fix-not-green", "The fix's test still fails with the fix.")
+@rule("RG203", "fix-not-green", "the fix's test still fails with the fix")
 def _doc_fix_not_green() -> None:
     """## What it does
     Runs the fix's test on the fix itself (C, or F of a pair) and reports the fix
@@ -71,7 +71,7 @@ def _doc_fix_not_green() -> None:
     """
 
 
-@rule("RG205", "verify-error", "The test command could not run, so the fix is unverified.")
+@rule("RG205", "verify-error", "the test command could not run, so the fix is unverified")
 def _doc_verify_error() -> None:
     """## What it does
     Reports a fix whose red or green run did not produce a test result: the command
