@@ -6,7 +6,6 @@ import re
 
 import pytest
 
-import reviewgate.rules  # noqa: F401  (registers the rules)
 from reviewgate.commands.explain import PLANNED_RULES, explain, explain_all, find_rule
 from reviewgate.errors import ReviewgateError
 from reviewgate.findings import RULES
