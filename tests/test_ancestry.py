@@ -7,7 +7,20 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from reviewgate.ancestry import Ancestry
-from reviewgate.signoff_sources import ancestors_within
+
+
+def ancestors_within(start: str, parents: dict[str, tuple[str, ...]]) -> set[str]:
+    """The plain definition: `start` and every ancestor among the keys of `parents`
+    (the walk signoff_sources used before reviewgate.ancestry)."""
+    seen: set[str] = set()
+    pending = [start]
+    while pending:
+        sha = pending.pop()
+        if sha in seen or sha not in parents:
+            continue
+        seen.add(sha)
+        pending.extend(parents[sha])
+    return seen
 
 
 @st.composite

@@ -23,11 +23,7 @@ from dataclasses import replace
 
 from reviewgate.ancestry import Ancestry
 from reviewgate.evidence import Approval, Evidence, SignatureCheck
-from reviewgate.signoff_sources import (
-    RangeStatement,
-    range_members,
-    range_statements,
-)
+from reviewgate.signoff_sources import RangeStatement, range_statements
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -234,7 +230,7 @@ def _members_by_git(repo: gitpython.Repo, carrier: str, base: str, tip: str) -> 
     graph = {line.split()[0]: tuple(line.split()[1:]) for line in out.splitlines() if line}
     if tip not in graph:
         return set()
-    return range_members(base, tip, graph) - {carrier}
+    return Ancestry(graph).only_from([tip], [base]) - {carrier}
 
 
 def resolve_names(repo: gitpython.Repo, names: Sequence[str]) -> dict[str, str]:

@@ -11,7 +11,7 @@ Three sources (docs/signoff.md):
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -68,34 +68,11 @@ def range_statements(commit: Commit) -> tuple[list[RangeStatement], list[str]]:
     return good, bad
 
 
-def ancestors_within(
-    start: str, parents: Mapping[str, Sequence[str]], stop: frozenset[str] = frozenset()
-) -> set[str]:
-    """`start` and its ancestors among the keys of `parents`, not walking past `stop`.
-
-    Exact for a range git log read (tips --not excluded): a commit of the range
-    that is an ancestor of another one is reached through commits of the range."""
-    seen: set[str] = set()
-    pending = [start]
-    while pending:
-        sha = pending.pop()
-        if sha in seen or sha in stop or sha not in parents:
-            continue
-        seen.add(sha)
-        pending.extend(parents[sha])
-    return seen
-
-
 def merged_by(merge: Commit, ancestry: Ancestry) -> set[str]:
     """The commits of the range that `merge` brings in: M^1..M, without M."""
     if not merge.is_merge:
         return set()
     return ancestry.only_from(merge.parents[1:], merge.parents[:1]) - {merge.sha}
-
-
-def range_members(base: str, tip: str, parents: Mapping[str, Sequence[str]]) -> set[str]:
-    """BASE..TIP among the commits of `parents` (full shas)."""
-    return ancestors_within(tip, parents) - ancestors_within(base, parents)
 
 
 def reviewer_email(entry: str) -> str:
