@@ -237,7 +237,8 @@ def _pair(
             return Fix(commit, TWO_COMMIT, found, tests, waiver, "; ".join(notes))
         notes.append(why)
     # Only a test that exists afterwards can show the bug: deleting one shows nothing.
-    same_commit = pairing in ("same-commit", "either") and bool(_existing_tests(changes, policy))
+    own_tests = _existing_tests(changes, policy)
+    same_commit = pairing in ("same-commit", "either") and bool(own_tests)
     parent = by_sha.get(commit.parents[0]) if commit.parents else None
     if two_commit and parent is not None:
         parent_changes = _changes_of(parent, diffs)
@@ -249,8 +250,7 @@ def _pair(
             tests = _existing_tests(parent_changes, policy)
             return Fix(commit, TWO_COMMIT, parent, tests, waiver, "; ".join(notes))
     if same_commit:
-        tests = _existing_tests(changes, policy)
-        return Fix(commit, SAME_COMMIT, None, tests, waiver, "; ".join(notes))
+        return Fix(commit, SAME_COMMIT, None, own_tests, waiver, "; ".join(notes))
     return Fix(commit, UNPAIRED, waiver=waiver, note="; ".join(notes))
 
 

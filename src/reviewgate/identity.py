@@ -391,7 +391,6 @@ def find_tool_signatures(commit: Commit, extra_tools: Iterable[ToolLike] = ()) -
             if tool:
                 line = f"{key}: {value}"
                 add(tool, f"trailer {canonical_key(key)}", line, model_from_identity(tool, name))
-    trailer_lines: set[str] | None = None
     for raw in _mark_lines(commit.message):
         line = raw.strip()
         footer = _FOOTER.match(line)
@@ -404,14 +403,15 @@ def find_tool_signatures(commit: Commit, extra_tools: Iterable[ToolLike] = ()) -
             if regex.match(line):
                 add(tool_by_name(tool_name) or Tool(tool_name), where, line)
         co_author = _CO_AUTHOR_LINE.match(line)
-        if co_author and trailer_lines is None:
-            trailer_lines = {f"{key}: {value}".lower() for key, value in commit.trailers}
-        if co_author and line.lower() not in (trailer_lines or ()):
-            name, email = parse_ident(co_author.group("value"))
-            tool = match_identity(name, email, extras)
-            if tool:
-                # Outside git's trailer block: it shows the tool but declares nothing.
-                add(tool, "line Co-authored-by", line, model_from_identity(tool, name))
+        if co_author is None:
+            continue
+        if line.lower() in {f"{key}: {value}".lower() for key, value in commit.trailers}:
+            continue  # git's own trailer block: the trailer loop above saw it
+        name, email = parse_ident(co_author.group("value"))
+        tool = match_identity(name, email, extras)
+        if tool:
+            # Outside git's trailer block: it shows the tool but declares nothing.
+            add(tool, "line Co-authored-by", line, model_from_identity(tool, name))
     return found
 
 

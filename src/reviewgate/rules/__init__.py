@@ -76,10 +76,11 @@ def run_rules(
     commits: Iterable[Commit], policy: Policy, checks: Sequence[CommitCheck] | None = None
 ) -> list[Finding]:
     """Every finding of every check for the commits policy selects, in commit order."""
+    # A check of unknown codes (a caller's own) always runs.
     active = [
         check
         for check in (CHECKS if checks is None else checks)
-        if rule_enabled(policy, *CHECK_CODES.get(check, ("",)))
+        if check not in CHECK_CODES or rule_enabled(policy, *CHECK_CODES[check])
     ]
     findings: list[Finding] = []
     for commit in commits:
