@@ -8,23 +8,30 @@ Targets: with the default policy, `reviewgate check` costs at most 2.0x (json) a
 in which no rule needs paths (the pair rules off), at most 1.2x the bare
 `git log -z` it streams from. The script always exits 0 when the commands run; it
 prints PASS or MISS for each target (benchmarks print, tests judge).
+
+It also times two readers of that `git log -z` which do nothing with what they read
+(`cat`, and Python), and plain `git log -z` in git's own format: the floor that no
+check, in any language, can go below.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import shlex
 import sys
 import tempfile
 from pathlib import Path
 
 import make_repo
 from _timing import (
+    BENCH_DIR,
     PROJECT_ROOT,
     BenchError,
     Command,
     find_hyperfine,
     format_table,
+    interpreter_of,
     preflight,
     ratio_line,
     reviewgate_argv,
@@ -87,6 +94,7 @@ def main(argv: list[str] | None = None) -> int:
                 (*rg, "check", "HEAD", "--config", str(policies["no-paths"])), findings),
         Command("check, disclosure rules only",
                 (*rg, "check", "HEAD", "--config", str(policies["disclosure"])), findings),
+        *floor_commands(rg),
     ]
     env = reviewgate_env(rg)
     for command in commands:
@@ -113,7 +121,7 @@ def main(argv: list[str] | None = None) -> int:
     print(format_table(("command", "median s", "commits/s"), rows))
     print()
     baseline, plain = timings[0].median, timings[1].median
-    json_run, text_run, no_paths, disclosure = timings[2:6]
+    json_run, text_run, no_paths, disclosure, by_cat, by_python, git_default = timings[2:9]
     for timing in (json_run, text_run):
         name = f"{timing.label.removeprefix('reviewgate ')} / git log --name-status"
         print(ratio_line(name, timing.median / baseline, TARGET))
@@ -126,7 +134,32 @@ def main(argv: list[str] | None = None) -> int:
                      no_paths.median / plain, NO_PATHS_TARGET))
     print(f"ratio check, disclosure rules only / git log (no paths): "
           f"{disclosure.median / plain:.2f}x (no target; the floor of any policy)")
+    print()
+    # Every baseline writes to /dev/null; check must read a pipe. These readers do
+    # nothing else, so no check can beat them: a target below them is out of reach.
+    literal = git_default.median
+    print("The floor of any reader of the log, before any work (git itself writes to "
+          "/dev/null):")
+    for timing in (by_cat, by_python):
+        print(f"  floor {timing.label}: {timing.median / plain:.2f}x git log (no paths), "
+              f"{timing.median / literal:.2f}x {git_default.label}")
+    print(f"  git log (no paths), to /dev/null: {plain / literal:.2f}x {git_default.label}")
     return 0
+
+
+def floor_commands(rg: tuple[str, ...]) -> list[Command]:
+    """Readers of the `git log -z` that check streams from which do nothing with what
+    they read: `cat`, and Python in reviewgate's interpreter. Their time is the
+    least any reader of the pipe can cost, so a target below it is out of reach.
+    Last, plain `git log -z` in git's own format, the issue's literal baseline."""
+    log = git_log_args(with_paths=False)
+    python = interpreter_of(rg) or sys.executable
+    return [
+        Command("git log (no paths) | cat", ("sh", "-c", f"{shlex.join(log)} | cat")),
+        Command("git log (no paths) read by python",
+                (python, str(BENCH_DIR / "_drain.py"), *log)),
+        Command("git log -z, git's own format", ("git", "log", "-z", "HEAD")),
+    ]
 
 
 def write_policies(repo: Path) -> dict[str, Path]:

@@ -86,7 +86,9 @@ def test_bench_check_prints_its_figures(tmp_path: Path, timer: str) -> None:
     assert expected in out, out
     for label in ("git log --name-status", "git log (no paths)",
                   "reviewgate check --format json", "reviewgate check --format text",
-                  "check, no rule needs paths", "check, disclosure rules only"):
+                  "check, no rule needs paths", "check, disclosure rules only",
+                  "git log (no paths) | cat", "git log (no paths) read by python",
+                  "git log -z, git's own format"):
         assert re.search(rf"^{re.escape(label)}\s+\d+\.\d{{3}}\s+[\d,]+$", out, re.M), label
     for fmt in ("json", "text"):
         name = re.escape(f"check --format {fmt} / git log --name-status")
@@ -95,6 +97,10 @@ def test_bench_check_prints_its_figures(tmp_path: Path, timer: str) -> None:
     assert re.search(RATIO.format(name=name, target=r"1\.5"), out, re.M), out
     name = re.escape("check, no rule needs paths / git log (no paths)")
     assert re.search(RATIO.format(name=name, target=r"1\.2"), out, re.M), out
+    for reader in ("git log (no paths) | cat", "git log (no paths) read by python"):
+        floor = (rf"^  floor {re.escape(reader)}: \d+\.\d\dx git log \(no paths\), "
+                 rf"\d+\.\d\dx git log -z, git's own format$")
+        assert re.search(floor, out, re.M), out
     # The policies the runs use live in .git, so the history under check is as built.
     assert not (tmp_path / "repo" / "reviewgate-bench-no-paths.yaml").exists()
     assert (tmp_path / "repo" / ".git" / "reviewgate-bench-no-paths.yaml").is_file()
