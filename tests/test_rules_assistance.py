@@ -17,11 +17,12 @@ from hypothesis import strategies as st
 
 from conftest import Repo
 from reviewgate.commit import Commit, Person
+from reviewgate.declarations import declaration_problem, placeholder_in
 from reviewgate.errors import PolicyError
 from reviewgate.findings import Finding, Severity
 from reviewgate.policy import AssistancePolicy, CommitsPolicy, Policy, ToolIdentity
 from reviewgate.rules import run_rules
-from reviewgate.rules.assistance import check_assistance, declaration_problem, placeholder_in
+from reviewgate.rules.assistance import check_assistance
 
 ADA = "Ada Lovelace <ada@example.org>"
 CLAUDE_FOOTER = "🤖 Generated with [Claude Code](https://claude.com/claude-code)"
