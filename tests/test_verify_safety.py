@@ -4,6 +4,7 @@ byte-for-byte as they were."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import subprocess
@@ -222,4 +223,97 @@ def test_verify_runs_on_one_repository_at_once(repo: Repo, tmp_path: Path) -> No
             out, err = proc.communicate(timeout=120)
             assert proc.returncode == 1, out + err
             assert f"{count} fix(es) verified: 0 proven, {count} not red" in out, out + err
+    assert our_worktrees(repo) == []
+
+
+# A test that starts a daemon: it leaves the run's process group (setsid, then a
+# second fork), writes its pid where the test can see it, and would sleep on.
+DAEMON_TEST = """\
+import os, time
+def written():
+    return open({pids!r}).read().count("\\n") if os.path.exists({pids!r}) else 0
+before = written()
+if os.fork() == 0:
+    os.setsid()
+    if os.fork() == 0:
+        with open({pids!r}, "a") as pids:
+            pids.write(str(os.getpid()) + "\\n")
+        time.sleep(120)
+    os._exit(0)
+os.wait()
+deadline = time.monotonic() + 30
+while time.monotonic() < deadline and written() == before:
+    time.sleep(0.01)
+from pkg.calc import add
+assert add(2, 3) == 5
+"""
+
+
+def test_a_process_that_leaves_the_group_dies_with_its_run(
+    repo: Repo, tmp_path: Path
+) -> None:
+    runner = Runner(tmp_path)
+    policy = write_policy(tmp_path / "policy.yaml", runner.command())
+    base = base_project(repo)
+    daemons = tmp_path / "daemon.pids"
+    same_commit_fix(repo, test=DAEMON_TEST.format(pids=str(daemons)))
+    result = reviewgate(repo.path, "verify", "--config", str(policy), f"{base}..HEAD")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "proven (red, then green)" in result.stdout
+    pids = [int(line) for line in daemons.read_text().split()]
+    assert len(pids) == 2  # red's daemon and green's
+    try:
+        _wait_for(lambda: not any(_alive(pid) for pid in pids), 10)
+    finally:
+        for pid in pids:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGKILL)
+    assert our_worktrees(repo) == []
+
+
+def test_only_the_named_run_is_killed(tmp_path: Path) -> None:
+    from reviewgate.verify.runner import RUN_VARIABLE, kill_escaped
+
+    sleep = [sys.executable, "-c", "import time; time.sleep(120)"]
+    ours = subprocess.Popen(sleep, env={**os.environ, RUN_VARIABLE: "run-a"},
+                            start_new_session=True)
+    other = subprocess.Popen(sleep, env={**os.environ, RUN_VARIABLE: "run-ab"},
+                             start_new_session=True)
+    try:
+        kill_escaped("run-a")
+        assert ours.wait(timeout=10) == -signal.SIGKILL
+        assert other.poll() is None  # another run's id, even one it is a prefix of
+    finally:
+        for proc in (ours, other):
+            proc.kill()
+            proc.wait()
+
+
+def test_ctrl_c_kills_a_process_that_left_the_group(repo: Repo, tmp_path: Path) -> None:
+    runner = Runner(tmp_path)
+    policy = write_policy(tmp_path / "policy.yaml", runner.command())
+    base = base_project(repo)
+    daemons = tmp_path / "daemon.pids"
+    hanging = DAEMON_TEST.format(pids=str(daemons)).replace(
+        "from pkg.calc import add\nassert add(2, 3) == 5\n", "time.sleep(120)\n")
+    same_commit_fix(repo, test=hanging)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "reviewgate", "verify", "--config", str(policy), f"{base}..HEAD"],
+        cwd=repo.path, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )
+    try:
+        _wait_for(lambda: daemons.exists() and daemons.read_text().strip())
+        proc.send_signal(signal.SIGINT)
+        out, err = proc.communicate(timeout=60)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    assert proc.returncode == 130, (out, err)
+    pids = [int(line) for line in daemons.read_text().split()]
+    try:
+        _wait_for(lambda: not any(_alive(pid) for pid in pids), 10)
+    finally:
+        for pid in pids:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGKILL)
     assert our_worktrees(repo) == []

@@ -4,6 +4,10 @@ command that could not run.
 Each run gets a process group of its own, so a timeout or Ctrl-C kills the test
 runner together with everything it started. `abort_all` (called on SIGINT or
 SIGTERM) kills every running group, so parallel jobs stop at once.
+
+A process that leaves the group (`setsid`, a daemon a test starts and forgets)
+would outlive its worktree. Each run's processes inherit a variable that names the
+run, RUN_VARIABLE, so on Linux the run's end finds them in /proc and kills them too.
 """
 
 from __future__ import annotations
@@ -23,8 +27,9 @@ from reviewgate.verify.worktree import clean_git_env
 
 PASSED, FAILED, ERROR = "passed", "failed", "error"
 OUTPUT_TAIL = 2000
+RUN_VARIABLE = "REVIEWGATE_VERIFY_RUN"
 
-_live: set[subprocess.Popen[bytes]] = set()
+_live: dict[subprocess.Popen[bytes], str] = {}  # each running command: its run id
 _live_lock = threading.Lock()
 _aborted = threading.Event()
 
@@ -63,7 +68,9 @@ def run_command(
     it runs in, so it cannot pass on purpose in one and fail in the other."""
     if _aborted.is_set():
         return RunResult(ERROR, None, "interrupted")
-    env = {**clean_git_env(), **(extra_env or {})}
+    # Random, so it says nothing about red or green, and differs between parallel jobs.
+    run_id = os.urandom(8).hex()
+    env = {**clean_git_env(), **(extra_env or {}), RUN_VARIABLE: run_id}
     with tempfile.TemporaryFile() as log:
         try:
             proc = subprocess.Popen(
@@ -81,7 +88,7 @@ def run_command(
         except OSError as error:
             return RunResult(ERROR, None, f"command cannot start: {argv[0]}: {error.strerror}")
         with _live_lock:
-            _live.add(proc)
+            _live[proc] = run_id
         try:
             code = proc.wait(timeout=timeout)
         except subprocess.TimeoutExpired:
@@ -89,8 +96,9 @@ def run_command(
             return RunResult(ERROR, None, f"timed out after {timeout:g} s", _tail(log))
         finally:
             kill_group(proc)  # whatever the runner left running in the background
+            kill_escaped(run_id)
             with _live_lock:
-                _live.discard(proc)
+                _live.pop(proc, None)
         output = _tail(log)
         cannot_run = code > 0 and code not in error_exit_codes and _matches(log, error_output)
     if _aborted.is_set():
@@ -141,14 +149,47 @@ def kill_group(proc: subprocess.Popen[bytes]) -> None:
     proc.wait()
 
 
+def kill_escaped(run_id: str, rounds: int = 5) -> None:
+    """SIGKILL every process of ours whose environment names run `run_id`: those
+    that left the run's process group. Repeated, because one may fork while we look.
+    A process that clears its environment still escapes: a guard, not a sandbox."""
+    marker = f"{RUN_VARIABLE}={run_id}".encode()
+    for _ in range(rounds):
+        found = [pid for pid in _processes() if marker in _environ(pid)]
+        if not found:
+            return
+        for pid in found:
+            with contextlib.suppress(ProcessLookupError, PermissionError):
+                os.kill(pid, signal.SIGKILL)
+
+
+def _processes() -> list[int]:
+    try:
+        names = os.listdir("/proc")
+    except OSError:  # not Linux: only the process group is killed
+        return []
+    me = os.getpid()
+    return [int(name) for name in names if name.isdigit() and int(name) != me]
+
+
+def _environ(pid: int) -> list[bytes]:
+    try:
+        with open(f"/proc/{pid}/environ", "rb") as handle:
+            return handle.read().split(b"\0")
+    except OSError:  # gone, or another user's
+        return []
+
+
 def abort_all() -> None:
     """Stop every running command and refuse to start new ones."""
     _aborted.set()
     with _live_lock:
-        running = list(_live)
-    for proc in running:
+        running = list(_live.items())
+    for proc, _ in running:
         with contextlib.suppress(ProcessLookupError, PermissionError):
             os.killpg(proc.pid, signal.SIGKILL)
+    for _, run_id in running:
+        kill_escaped(run_id)
 
 
 def reset_abort() -> None:
