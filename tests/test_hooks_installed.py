@@ -253,3 +253,16 @@ def test_pre_commit_merge_source_reaches_the_hook(pre_committed: Repo) -> None:
     assert merged.returncode == 0, out(merged)
     # pre-commit hands SOURCE over in PRE_COMMIT_COMMIT_MSG_SOURCE; merges are skipped.
     assert head_message(repo) == b"Merge branch 'topic'\n"
+
+
+@pytest.mark.slow
+def test_pre_commit_shows_a_warning_when_the_commit_passes(pre_committed: Repo) -> None:
+    # pre-commit hides a passing hook's output unless the hook is verbose.
+    pre_committed.write(".reviewgate.yaml",
+                        "version: 1\nassistance:\n  format: kernel\nrules:\n  RG102: warning\n")
+    pre_committed.commit("add policy")
+    message = "feat: tidy\n\nAssisted-by: claude opus\n"
+    result = git_commit(pre_committed, message, _pc_env())
+    assert result.returncode == 0, out(result)
+    assert head_message(pre_committed) == message.encode()
+    assert "RG102" in out(result)
