@@ -112,9 +112,10 @@ def test_pairing_and_a_parent_outside_the_range(repo: Repo, history: dict[str, s
         result.policy, fixes=FixesPolicy(pairing="previous-commit")
     )
     assert compute_stats(result.commits, previous_only).fixes_with_tests == Share(1, 3)
-    # The test commit before fix_prev is not read, so it cannot pair.
+    # The test commit before fix_prev lies outside the range; as fix_prev's parent
+    # it is read apart from the range and still pairs.
     cut = run_stats([f"{history['test_first']}..main"], cwd=repo.path)
-    assert (cut.total, cut.fixes, cut.fixes_with_tests) == (3, 2, Share(0, 2))
+    assert (cut.total, cut.fixes, cut.fixes_with_tests) == (3, 2, Share(1, 2))
 
 
 def test_policy_changes_what_counts(repo: Repo, history: dict[str, str]) -> None:

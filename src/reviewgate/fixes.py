@@ -9,8 +9,10 @@ count):
 
 - same-commit: the fix C changes test files and source files;
 - two-commit: a test-only commit T (test files, and ignored files if any) comes
-  just before the fix F, as F's first parent inside the range; or F names an
-  earlier test-only commit of the range in a `Test-commit: <sha>` trailer. The
+  just before the fix F, as F's first parent, in the range or just outside it
+  (a test commit already pushed, or on the base branch, as the commit-msg hook
+  sees HEAD); or F names an earlier test-only commit of the range in a
+  `Test-commit: <sha>` trailer. The
   trailer wins over adjacency, and an explicit pair also counts when T is not F's
   parent (the commits between them are not looked at).
 
@@ -122,6 +124,18 @@ def fix_candidates(commits: Sequence[Commit], policy: Policy) -> set[str]:
     return wanted
 
 
+def outside_parents(commits: Sequence[Commit], policy: Policy) -> list[str]:
+    """The first parents of the range's fixes that lie outside the range, oldest
+    fix first: each may be its fix's test commit, read apart from the range."""
+    in_range = {commit.sha for commit in commits}
+    found = (
+        commit.parents[0]
+        for commit in _fixes(commits, policy)
+        if commit.parents and commit.parents[0] not in in_range
+    )
+    return list(dict.fromkeys(reversed(list(found))))
+
+
 class _ShaIndex:
     """The shas of a range, found by a prefix without scanning them all: a range
     of thousands of Test-commit pairs would otherwise cost n^2."""
@@ -140,16 +154,29 @@ class _ShaIndex:
         return [sha for sha in bucket if sha.startswith(prefix)]
 
 
-def _named_test_commit(commit: Commit, in_range: _ShaIndex) -> str | None:
-    """The one sha of the range that the Test-commit trailer names, if any."""
+def _named_prefixes(commit: Commit) -> list[str]:
+    """The sha prefixes the commit's Test-commit trailers give (the value's first
+    word, at least as long as git's shortest abbreviation)."""
+    found = []
     for value in commit.trailer_values(TEST_COMMIT_TRAILER):
         token = value.strip().split(maxsplit=1)[0].lower() if value.strip() else ""
-        if len(token) < _MIN_PREFIX or not re.fullmatch(r"[0-9a-f]+", token):
-            continue
-        matches = in_range.starting_with(token)
+        if len(token) >= _MIN_PREFIX and re.fullmatch(r"[0-9a-f]+", token):
+            found.append(token)
+    return found
+
+
+def _named_test_commit(commit: Commit, in_range: _ShaIndex) -> str | None:
+    """The one sha of the range that the Test-commit trailer names, if any."""
+    for prefix in _named_prefixes(commit):
+        matches = in_range.starting_with(prefix)
         if len(matches) == 1:
             return matches[0]
     return None
+
+
+def _names(commit: Commit, sha: str) -> bool:
+    """Whether a Test-commit trailer of `commit` names `sha`."""
+    return any(sha.startswith(prefix) for prefix in _named_prefixes(commit))
 
 
 def _kinds(changes: Iterable[ChangedPath], policy: Policy) -> dict[str, list[str]]:
@@ -205,12 +232,20 @@ def _between(older: str, sha: str, by_sha: Mapping[str, Commit]) -> list[Commit]
 
 
 def pair_fixes(
-    commits: Sequence[Commit], policy: Policy, diffs: Mapping[str, CommitDiff]
+    commits: Sequence[Commit],
+    policy: Policy,
+    diffs: Mapping[str, CommitDiff],
+    outside: Mapping[str, Commit] | None = None,
 ) -> list[Fix]:
-    """Every fix of `commits` that policy selects, with its shape, in range order."""
+    """Every fix of `commits` that policy selects, with its shape, in range order.
+    `outside` holds first parents of fixes read from beyond the range (by sha):
+    each may be its fix's test commit, and nothing else."""
     by_sha = {commit.sha: commit for commit in commits}
     index = _ShaIndex(by_sha)
-    return [_pair(commit, by_sha, index, policy, diffs) for commit in _fixes(commits, policy)]
+    return [
+        _pair(commit, by_sha, index, policy, diffs, outside or {})
+        for commit in _fixes(commits, policy)
+    ]
 
 
 def _pair(
@@ -219,6 +254,7 @@ def _pair(
     index: _ShaIndex,
     policy: Policy,
     diffs: Mapping[str, CommitDiff],
+    outside: Mapping[str, Commit],
 ) -> Fix:
     changes = _changes_of(commit, diffs)
     kinds = _kinds(changes, policy)
@@ -231,7 +267,7 @@ def _pair(
     pairing = policy.fixes.pairing
     two_commit = pairing in ("previous-commit", "either")
     if two_commit and commit.trailer_values(TEST_COMMIT_TRAILER):
-        found, why = _explicit_pair(commit, by_sha, index, policy, diffs)
+        found, why = _explicit_pair(commit, by_sha, index, policy, diffs, outside)
         if found is not None:
             tests = _existing_tests(_changes_of(found, diffs), policy)
             return Fix(commit, TWO_COMMIT, found, tests, waiver, "; ".join(notes))
@@ -239,7 +275,8 @@ def _pair(
     # Only a test that exists afterwards can show the bug: deleting one shows nothing.
     own_tests = _existing_tests(changes, policy)
     same_commit = pairing in ("same-commit", "either") and bool(own_tests)
-    parent = by_sha.get(commit.parents[0]) if commit.parents else None
+    first = commit.parents[0] if commit.parents else None
+    parent = None if first is None else (by_sha.get(first) or outside.get(first))
     if two_commit and parent is not None:
         parent_changes = _changes_of(parent, diffs)
         parent_tests = _kinds(parent_changes, policy)[TEST]
@@ -260,18 +297,23 @@ def _explicit_pair(
     index: _ShaIndex,
     policy: Policy,
     diffs: Mapping[str, CommitDiff],
+    outside: Mapping[str, Commit],
 ) -> tuple[Commit | None, str]:
     named = commit.trailer_values(TEST_COMMIT_TRAILER)[0].strip()
     sha = _named_test_commit(commit, index)
-    if sha is None:
+    first = commit.parents[0] if commit.parents else ""
+    if sha is None and first in outside and _names(commit, first):
+        sha, between = first, []  # the parent, read from beyond the range
+    elif sha is None:
         return None, f"{TEST_COMMIT_TRAILER}: {named!r} names no single commit of the range"
-    between = _between(sha, commit.sha, by_sha)
+    else:
+        between = _between(sha, commit.sha, by_sha)
     if between is None:
         return None, (
             f"{TEST_COMMIT_TRAILER}: {named!r} is not an earlier commit on the fix's "
             "first-parent line in the range"
         )
-    test_commit = by_sha[sha]
+    test_commit = by_sha.get(sha) or outside[sha]
     if not _is_test_only(_changes_of(test_commit, diffs), policy):
         return None, (
             f"{TEST_COMMIT_TRAILER}: {named!r} names {test_commit.short_sha}, "

@@ -49,6 +49,18 @@ def signoff_enabled(policy: Policy) -> bool:
     )
 
 
+def outside_parent_commits(
+    repo: Any, commits: Sequence[Commit], policy: Policy
+) -> dict[str, Commit]:
+    """The first parents of fixes that lie just outside the range, read with one
+    `git log --no-walk` when there are any (usually none, or the range's oldest)."""
+    from reviewgate.fixes import outside_parents
+    from reviewgate.git import read_listed_commits
+
+    shas = outside_parents(commits, policy)
+    return read_listed_commits(repo, shas) if shas else {}
+
+
 def gather_evidence(
     repo: Any, commits: Sequence[Commit], policy: Policy, options: GatherOptions
 ) -> Evidence:
@@ -67,14 +79,17 @@ def gather_evidence(
         # Only fixes, their first parents and named test commits pay for a diff. In
         # range order: git reads neighbouring trees from its packs twice as fast.
         wanted = fix_candidates(commits, policy)
+        outside = outside_parent_commits(repo, commits, policy)
+        wanted |= outside.keys()
         # check read most of them while the log streamed (diff_prefetch); what is
-        # left (commits a Test-commit trailer names) is read here.
+        # left (commits a Test-commit trailer names, parents outside) is read here.
         have = {sha: diff for sha, diff in (options.diffs or {}).items() if sha in wanted}
         left = wanted - have.keys()
         ordered = [commit.sha for commit in commits if commit.sha in left]
+        ordered += [sha for sha in outside if sha in left]
         diffs: Mapping[str, CommitDiff] = {**have, **read_changes(repo, ordered, policy)}
         # Pairing reads paths only, so the pairs found now hold for the rules too.
-        fixes = tuple(pair_fixes(commits, policy, diffs))
+        fixes = tuple(pair_fixes(commits, policy, diffs, outside))
         paths_only = diffs
         if enabled(policy, "RG204"):
             # Line changes only where a fix modifies a test file: trees are cheap
@@ -82,6 +97,7 @@ def gather_evidence(
             # concerns gather, and the sign-off rules judge.
             needed = weakening_candidates(fixes, diffs)
             chosen = {c.sha: needed[c.sha] for c in commits if c.sha in needed}
+            chosen |= {sha: needed[sha] for sha in outside if sha in needed}
             if chosen:
                 diffs = PendingDiffs(diffs, start_test_patches(repo, chosen, policy, diffs))
         evidence = replace(evidence, diffs=diffs, fixes=fixes)

@@ -197,6 +197,18 @@ def read_commits(
         raise GitError(_explain_log_error(stderr, spec))
 
 
+def read_listed_commits(repo: gitpython.Repo, shas: Sequence[str]) -> dict[str, Commit]:
+    """The commits `shas` name, each alone (no history walk), by sha: one `git log`.
+    A commit this clone lacks, and one at a shallow clone's edge (whose parents
+    and so whose changes git cannot know), is left out."""
+    cut = shallow_boundary(repo)
+    listed = [sha for sha in shas if sha not in cut]
+    if not listed:
+        return {}
+    spec = RangeSpec(("--no-walk=unsorted", "--ignore-missing", *listed))
+    return {commit.sha: commit for commit in read_commits(repo, spec, with_paths=False)}
+
+
 def _comment_char_for_history(repo: gitpython.Repo) -> str:
     # `git log %(trailers)` skips lines starting with core.commentChar; "auto" means
     # "#" there, since git only adjusts the character when it writes a template.

@@ -42,11 +42,12 @@ def fix_without_test(fix: Fix, policy: Policy) -> Finding | None:
     (`Fixes:`, `Closes:`, `Resolves:`). Its test may be, as `fixes.pairing` allows:
 
     - in the same commit, which then changes test files and source files;
-    - in the commit just before it (its first parent, inside the range), which
-      changes only test files (and files under `paths.ignore`);
+    - in the commit just before it (its first parent), which changes only test
+      files (and files under `paths.ignore`). That commit may lie outside the
+      checked range: a test commit already pushed, or already on the base branch;
     - in an earlier test-only commit of the range that the fix names with a
       `Test-commit: <sha>` trailer, on the fix's first-parent line, when no commit
-      between the two changes a test.
+      between the two changes a test (or in its parent, named so).
 
     A fix that changes no source file (only files under `paths.ignore`, or only
     tests: it fixes a test) needs no test. Test files are those matching

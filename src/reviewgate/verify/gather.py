@@ -26,14 +26,19 @@ def range_jobs(
 ) -> list[Job]:
     """The verification jobs of the range's paired fixes."""
     from reviewgate.fixes import fix_candidates, pair_fixes
+    from reviewgate.gather import outside_parent_commits
     from reviewgate.verify.plan import plan_jobs
 
     wanted = fix_candidates(commits, policy)
-    by_sha = {commit.sha: commit for commit in commits}
-    missing = {sha for sha in wanted if sha not in diffs and by_sha[sha].changes is None}
+    outside = outside_parent_commits(repo, commits, policy)
+    by_sha = {**outside, **{commit.sha: commit for commit in commits}}
+    missing = {
+        sha for sha in wanted | outside.keys()
+        if sha not in diffs and by_sha[sha].changes is None
+    }
     if missing:
         diffs = {**diffs, **read_paths(repo, missing, policy)}
-    return plan_jobs(pair_fixes(commits, policy, diffs), policy, diffs)
+    return plan_jobs(pair_fixes(commits, policy, diffs, outside), policy, diffs)
 
 
 def read_paths(repo: Any, shas: set[str], policy: Policy) -> dict[str, CommitDiff]:
