@@ -59,6 +59,7 @@ def _wait_for(predicate: object, seconds: float = 60) -> None:
     (["verify"], signal.SIGINT),
     (["verify", "-j", "2"], signal.SIGTERM),
     (["check", "--verify"], signal.SIGINT),
+    (["verify"], signal.SIGHUP),  # the terminal or the ssh session closed
 ])
 def test_a_signal_removes_the_worktree_and_kills_the_test(
     repo: Repo, tmp_path: Path, command: list[str], signum: int
@@ -317,3 +318,42 @@ def test_ctrl_c_kills_a_process_that_left_the_group(repo: Repo, tmp_path: Path) 
             with contextlib.suppress(ProcessLookupError):
                 os.kill(pid, signal.SIGKILL)
     assert our_worktrees(repo) == []
+
+
+def test_a_hangup_ignored_from_the_start_is_still_ignored(repo: Repo, tmp_path: Path) -> None:
+    # `nohup reviewgate verify`: the run must outlive the terminal.
+    runner, policy, base = _hanging_repo(repo, tmp_path)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "reviewgate", "verify", "--config", str(policy), f"{base}..HEAD"],
+        cwd=repo.path, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        preexec_fn=lambda: signal.signal(signal.SIGHUP, signal.SIG_IGN),
+    )
+    try:
+        _wait_for(lambda: runner.pids.exists() and runner.pids.read_text().strip())
+        proc.send_signal(signal.SIGHUP)
+        time.sleep(1)
+        assert proc.poll() is None, "a hangup that nohup ignores stopped verify"
+        assert our_worktrees(repo), "the worktree is still in use"
+        proc.send_signal(signal.SIGINT)
+        out, err = proc.communicate(timeout=60)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    assert proc.returncode == 130, (out, err)
+    assert our_worktrees(repo) == []
+
+
+def test_a_test_that_deletes_its_worktree_is_no_crash(repo: Repo, tmp_path: Path) -> None:
+    policy = write_policy(tmp_path / "policy.yaml",
+                          ["sh", "-c", 'rm -rf "$PWD"; exit 1', "{tests}"])
+    base = base_project(repo)
+    same_commit_fix(repo)
+    before = snapshot(repo)
+    result = reviewgate(repo.path, "verify", "--no-cache", "--config", str(policy),
+                        f"{base}..HEAD")
+    # The next checkout fails: one line naming the worktree, exit 2, no traceback.
+    assert result.returncode == 2, result.stdout + result.stderr
+    assert result.stderr.startswith("reviewgate: error: cannot check out"), result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1, result.stderr
+    assert our_worktrees(repo) == []
+    assert snapshot(repo) == before

@@ -52,7 +52,9 @@ def verify_options(func: F) -> F:
 
 
 def reports_errors(func: F) -> F:
-    """Turn reviewgate's errors into one line on stderr and exit status 2."""
+    """Turn reviewgate's errors into one line on stderr and exit status 2, Ctrl-C
+    into 130, and an error nobody expected into one line and 2 as well: exit 1
+    means findings, and a crash is none."""
 
     @wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
@@ -61,6 +63,20 @@ def reports_errors(func: F) -> F:
         except ReviewgateError as error:
             click.echo(f"reviewgate: error: {error}", err=True)
             sys.exit(error.exit_code)
+        except (click.ClickException, click.exceptions.Exit, click.exceptions.Abort):
+            raise  # click's own, reported by click
+        except KeyboardInterrupt:
+            click.echo("reviewgate: interrupted", err=True)
+            sys.exit(130)
+        except Exception as error:
+            import os
+
+            from reviewgate.errors import DEBUG_VARIABLE, internal_error_line
+
+            if os.environ.get(DEBUG_VARIABLE):
+                raise
+            click.echo(internal_error_line(error), err=True)
+            sys.exit(2)
 
     return wrapper  # type: ignore[return-value]
 

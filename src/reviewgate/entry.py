@@ -52,6 +52,15 @@ def run_hook(hook: str, positionals: list[str], config: str | None) -> int:
     except ReviewgateError as error:
         sys.stderr.write(f"reviewgate: error: {error}\n")
         return error.exit_code
+    except Exception as error:
+        import os
+
+        from reviewgate.errors import DEBUG_VARIABLE, internal_error_line
+
+        if os.environ.get(DEBUG_VARIABLE):
+            raise
+        sys.stderr.write(internal_error_line(error) + "\n")
+        return 2
     if text:
         sys.stderr.write(text)
     return code

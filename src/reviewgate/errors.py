@@ -19,3 +19,15 @@ class GitError(ReviewgateError):
 
 class ShallowCloneError(GitError):
     """The range reaches past the boundary of a shallow clone."""
+
+
+DEBUG_VARIABLE = "REVIEWGATE_DEBUG"
+
+
+def internal_error_line(error: BaseException) -> str:
+    """The one line for an error reviewgate did not expect: a bug, so it says how to
+    get the traceback to report it."""
+    return (
+        f"reviewgate: internal error: {type(error).__name__}: {error} (a bug in reviewgate; "
+        f"{DEBUG_VARIABLE}=1 shows the traceback to report)"
+    )

@@ -86,26 +86,28 @@ def run_verify(
 
 @contextmanager
 def interrupts_as_keyboard_interrupt() -> Iterator[None]:
-    """SIGINT and SIGTERM (a CI cancelling a job) raise one KeyboardInterrupt, so
-    the worktrees and the test processes are cleaned up on one path. From the
-    first signal on, both are ignored: a second Ctrl-C cannot cut the cleanup
-    short or kill the process before it exits 130. After an interrupt they stay
-    ignored (the process is about to exit); otherwise they are restored."""
+    """SIGINT, SIGTERM (a CI cancelling a job) and SIGHUP (a closed terminal or ssh
+    session) raise one KeyboardInterrupt, so the worktrees and the test processes
+    are cleaned up on one path. From the first signal on, all three are ignored:
+    a second Ctrl-C cannot cut the cleanup short or kill the process before it
+    exits 130. After an interrupt they stay ignored (the process is about to
+    exit); otherwise they are restored. A signal ignored already stays ignored:
+    `nohup reviewgate verify` must survive a hangup."""
     taken: list[int] = []
+    previous: dict[int, object] = {}  # signal -> the handler to restore
 
     def first_interrupt(signum: int, frame: object) -> None:
         if taken:
             return
         taken.append(signum)
-        signal.signal(signal.SIGINT, signal.SIG_IGN)
-        signal.signal(signal.SIGTERM, signal.SIG_IGN)
+        for other in previous:
+            signal.signal(other, signal.SIG_IGN)
         raise KeyboardInterrupt
 
     try:
-        previous = {
-            signum: signal.signal(signum, first_interrupt)
-            for signum in (signal.SIGINT, signal.SIGTERM)
-        }
+        for signum in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+            if signal.getsignal(signum) is not signal.SIG_IGN:
+                previous[signum] = signal.signal(signum, first_interrupt)
     except ValueError:  # not the main thread: leave signals alone
         yield
         return
@@ -120,7 +122,7 @@ def interrupts_as_keyboard_interrupt() -> Iterator[None]:
     finally:
         if not interrupted and not taken:
             for signum, handler in previous.items():
-                signal.signal(signum, handler)
+                signal.signal(signum, handler)  # type: ignore[arg-type]
 
 
 def verdict_line(verdict: Verdict, subjects: dict[str, str]) -> str:
