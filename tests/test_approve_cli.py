@@ -106,10 +106,28 @@ def test_refuses_a_tool_identity(branch: Repo) -> None:
 
 def test_needs_git_identity(branch: Repo) -> None:
     branch.git("config", "--unset", "user.email")
-    done = run(branch, "HEAD~1..HEAD")
+    # Nor may git find one elsewhere (the environment, or the host's name).
+    branch.git("config", "user.useConfigOnly", "true")
+    env = {k: v for k, v in os.environ.items()
+           if k not in ("GIT_COMMITTER_NAME", "GIT_COMMITTER_EMAIL", "EMAIL")}
+    done = subprocess.run(
+        [sys.executable, "-m", "reviewgate", "approve", "HEAD~1..HEAD"],
+        cwd=branch.path, capture_output=True, text=True, timeout=60, env=env,
+    )
     assert done.returncode == 2
     assert "git config user.email" in done.stderr and "Traceback" not in done.stderr
     assert notes_ref(branch) == ""
+
+
+def test_takes_the_identity_git_would_commit_with(branch: Repo) -> None:
+    # No user.* configuration: git itself would commit as the environment says.
+    branch.git("config", "--unset", "user.name")
+    branch.git("config", "--unset", "user.email")
+    done = run(branch, "--dry-run", "HEAD~1..HEAD",
+               env={"GIT_COMMITTER_NAME": "Rita Reviewer",
+                    "GIT_COMMITTER_EMAIL": "rita@example.org"})
+    assert done.returncode == 0, done.stderr
+    assert "Rita Reviewer <rita@example.org>" in done.stdout + done.stderr
 
 
 @pytest.mark.parametrize(

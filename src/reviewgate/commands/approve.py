@@ -83,7 +83,7 @@ def run_approve(
 
     repo = open_repo(cwd)
     config = git_config(repo, r"^user\.(name|email|signingkey)$|^gpg\.")
-    reviewer = _reviewer(config)
+    reviewer = _reviewer({**_committer_identity(repo), **_nonblank(config)})
     if revisions:
         chosen = validate_revisions(revisions)
         if not all_history and not is_bounded(chosen):
@@ -114,6 +114,25 @@ def run_approve(
         add_approval_line(repo, resolved.tip, line)
     fmt = signing.format if signing.key else ""
     return ApproveResult(reviewer, resolved, described, line, fmt, not dry_run, warnings)
+
+
+def _nonblank(config: Mapping[str, str]) -> dict[str, str]:
+    return {key: value for key, value in config.items() if value.strip()}
+
+
+def _committer_identity(repo: object) -> dict[str, str]:
+    """The identity git would commit with, as user.name/user.email, for a reviewer
+    who has no user.* configuration: GIT_COMMITTER_NAME/EMAIL, EMAIL, or what git
+    can tell. Empty when git cannot tell (it would refuse to commit too)."""
+    from reviewgate.identity import parse_ident
+
+    try:
+        ident = repo.git.var("GIT_COMMITTER_IDENT")  # type: ignore[attr-defined]
+    except Exception:  # git's "Please tell me who you are", or no identity at all
+        return {}
+    # "Name <email> 1700000000 +0000": the date is not the reviewer's.
+    name, email = parse_ident(ident.rsplit(">", 1)[0] + ">")
+    return {"user.name": name, "user.email": email}
 
 
 def _reviewer(config: Mapping[str, str]) -> Person:
