@@ -15,6 +15,10 @@ this hook can check there (docs/hooks.md).
 
 The policy is the pusher's own, as for `reviewgate check`: the gate that cannot be
 skipped is the server's pre-receive hook.
+
+A missing sign-off (RG301) blocks only a push to the remote's default branch (its
+HEAD, else main or master): a topic branch is pushed *for* review, so its commits
+cannot carry one yet. There RG301 is a warning that says so.
 """
 
 from __future__ import annotations
@@ -124,9 +128,59 @@ def pre_push_hook(
     # branches keep a new branch's range to what the remote lacks.
     revisions = push_revisions(ranges, remote, exclude_remotes=from_pre_commit)
     result = _run(revisions, config, repo)
+    result = awaiting_review(result, ranges, default_branches(repo, remote))
     return result.exit_code, "".join(
         f"{line}\n" for line in [*lines, *_report(result, ranges, remote, url)]
     )
+
+
+AWAITS_REVIEW = "RG301"  # a missing sign-off: what review adds, after the push
+
+
+def default_branches(repo: object, remote: str) -> frozenset[str]:
+    """The refs that a push merges into: the remote's HEAD branch as this clone
+    knows it (`git remote set-head`), else main and master."""
+    if remote:
+        try:
+            head = repo.git.symbolic_ref(  # type: ignore[attr-defined]
+                "--quiet", f"refs/remotes/{remote}/HEAD"
+            ).strip()
+        except Exception:  # no remote HEAD recorded (a remote added by hand)
+            head = ""
+        prefix = f"refs/remotes/{remote}/"
+        if head.startswith(prefix):
+            return frozenset({"refs/heads/" + head.removeprefix(prefix)})
+    return frozenset({"refs/heads/main", "refs/heads/master"})
+
+
+def awaiting_review(
+    result: CheckResult, ranges: Sequence[PushRange], defaults: frozenset[str]
+) -> CheckResult:
+    """`result` with RG301 turned into a warning on the commits that only refs other
+    than `defaults` push: they go up to be reviewed. Pure."""
+    from dataclasses import replace
+
+    from reviewgate.findings import Severity
+    from reviewgate.pushed_refs import reachable_within
+
+    if not any(f.code == AWAITS_REVIEW and f.severity is Severity.ERROR for f in result.findings):
+        return result
+    parents = {c.sha: c.parents for c in result.commits}
+    merging = frozenset().union(*(
+        reachable_within(r.tip, parents) for r in ranges if r.update.ref in defaults
+    ))
+    relaxed = tuple(
+        replace(f, severity=Severity.WARNING,
+                message=f"{f.message} (a sign-off comes in review, before the merge)")
+        if f.code == AWAITS_REVIEW and f.severity is Severity.ERROR and f.sha not in merging
+        else f
+        for f in result.findings
+    )
+    if relaxed == result.findings:
+        return result
+    note = (f"{AWAITS_REVIEW} does not block a push to a branch other than "
+            f"{' or '.join(sorted(defaults))}")
+    return replace(result, findings=relaxed, notes=(*result.notes, note))
 
 
 def _run(revisions: Sequence[str], config: str | None, repo: object) -> CheckResult:

@@ -1,0 +1,74 @@
+"""pre-push and sign-off: a topic branch goes up *for* review, so a missing sign-off
+(RG301) does not block it; a push to the remote's default branch, where commits
+are merged, still needs one. Real pushes to a local bare repository."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from conftest import Repo
+from test_hook_commit_msg import FOOTER, out
+from test_hook_pre_push import make_pusher, make_server, push, remote_ref
+
+ASSISTED = "feat: tool-written\n\nAssisted-by: Claude:opus-4\n"  # declared, not signed off
+
+
+def setup(repo: Repo, tmp_path: Path) -> tuple[Repo, Path]:
+    server = make_server(tmp_path)
+    return make_pusher(repo, server), server
+
+
+def test_a_topic_branch_goes_up_without_a_sign_off(repo: Repo, tmp_path: Path) -> None:
+    pusher, server = setup(repo, tmp_path)
+    pusher.git("checkout", "-q", "-b", "topic")
+    tip = pusher.commit(ASSISTED, {"b.txt": "b\n"})
+    result = push(pusher, "topic")
+    text = out(result)
+    assert result.returncode == 0, text
+    assert remote_ref(server, "refs/heads/topic") == tip
+    assert "RG301" in text and "a sign-off comes in review, before the merge" in text
+    assert "RG301 does not block a push to a branch other than refs/heads/main" in text
+
+
+def test_the_default_branch_still_needs_the_sign_off(repo: Repo, tmp_path: Path) -> None:
+    pusher, server = setup(repo, tmp_path)
+    before = remote_ref(server, "refs/heads/main")
+    pusher.commit(ASSISTED, {"b.txt": "b\n"})
+    result = push(pusher, "main")
+    assert result.returncode != 0
+    assert "RG301" in out(result) and "push to origin blocked" in out(result)
+    assert remote_ref(server, "refs/heads/main") == before
+
+
+def test_a_commit_pushed_to_both_is_judged_by_the_default_branch(
+    repo: Repo, tmp_path: Path
+) -> None:
+    pusher, server = setup(repo, tmp_path)
+    pusher.commit(ASSISTED, {"b.txt": "b\n"})
+    pusher.git("branch", "topic")
+    result = push(pusher, "topic", "main")
+    assert result.returncode != 0, out(result)
+    assert remote_ref(server, "refs/heads/topic") is None
+
+
+def test_the_remote_s_own_head_names_the_default_branch(repo: Repo, tmp_path: Path) -> None:
+    pusher, _server = setup(repo, tmp_path)
+    pusher.git("push", "-q", "origin", "main:trunk")
+    pusher.git("remote", "set-head", "origin", "trunk")
+    pusher.commit(ASSISTED, {"b.txt": "b\n"})
+    to_main = push(pusher, "main")
+    assert to_main.returncode == 0, out(to_main)
+    assert "other than refs/heads/trunk" in out(to_main)
+    to_trunk = push(pusher, "main:trunk")
+    assert to_trunk.returncode != 0
+    assert "RG301" in out(to_trunk)
+
+
+def test_other_findings_still_block_a_topic_branch(repo: Repo, tmp_path: Path) -> None:
+    pusher, server = setup(repo, tmp_path)
+    pusher.git("checkout", "-q", "-b", "topic")
+    pusher.commit(f"feat: tool-written\n\n{FOOTER}\n", {"b.txt": "b\n"})
+    result = push(pusher, "topic")
+    assert result.returncode != 0
+    assert "RG101" in out(result)
+    assert remote_ref(server, "refs/heads/topic") is None
