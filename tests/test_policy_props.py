@@ -242,6 +242,13 @@ def test_explicit_tags_in_every_position(key: str, tag: str, value: str) -> None
 words = st.from_regex(r"[A-Za-z0-9_.*/{}@ '\"#:\\-]{1,12}", fullmatch=True).filter(
     lambda s: s.strip() != ""
 )
+# Sign-offs and tool identities match emails, and the allowed-signers file is a
+# path inside the repository: the loader refuses anything else.
+emails = st.from_regex(r"[a-z0-9._+-]{1,8}@[a-z0-9-]{1,8}\.[a-z]{2,4}", fullmatch=True)
+reviewers = st.one_of(emails, emails.map(lambda email: f"Grace Hopper <{email}>"))
+inside_paths = st.from_regex(
+    r"[A-Za-z0-9_][A-Za-z0-9_.-]{0,7}(/[A-Za-z0-9_][A-Za-z0-9_.-]{0,7}){0,2}", fullmatch=True
+)
 trailer_keys = st.from_regex(r"[A-Za-z][A-Za-z0-9-]{0,12}", fullmatch=True)
 regexes = st.sampled_from(["^fix", r"^(fix|bug)\b", "x+", r"\d{3}", "^[a-z]+ <.*>$", ""])
 tools = st.builds(
@@ -249,7 +256,7 @@ tools = st.builds(
         {"name": name, "email": email} if which else {"name": name, "pattern": pattern}
     ),
     words,
-    words,
+    emails,
     regexes,
     st.booleans(),
 )
@@ -290,10 +297,10 @@ valid_policies = st.fixed_dictionaries(
             optional={
                 "required_for": st.sampled_from(REQUIRED_FOR_VALUES),
                 "trailers": st.lists(trailer_keys, max_size=3),
-                "reviewers": st.lists(words, max_size=3),
+                "reviewers": st.lists(reviewers, max_size=3),
                 "not_author": st.booleans(),
                 "signature": st.sampled_from(SIGNATURE_VALUES),
-                "allowed_signers": words,
+                "allowed_signers": inside_paths,
             },
         ),
         "commits": st.fixed_dictionaries(
@@ -329,7 +336,7 @@ def test_valid_policies_load_and_print_back(data: dict[str, Any], style: int, od
     assert values(load_policy(None, text=as_json)) == values(policy)
     assert values(load_policy(None, text=render_policy(policy))) == values(policy)
     # Whatever the strings hold, the rendering stays loadable YAML.
-    odd_policy = replace(policy, signoff=replace(policy.signoff, reviewers=(odd,)))
+    odd_policy = replace(policy, paths=replace(policy.paths, tests=(odd,)))
     if odd.strip():
         reread = load_policy(None, text=render_policy(odd_policy))
-        assert reread.signoff.reviewers == (odd,)
+        assert reread.paths.tests == (odd,)

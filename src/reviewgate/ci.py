@@ -89,6 +89,11 @@ def policy_text_at(repo: gitpython.Repo, rev: str, path: str = POLICY_FILE_NAME)
     for _ in range(_MAX_SYMLINKS):
         entry = _tree_entry(repo, commit, current)
         if entry is None:
+            if current != path.strip("/"):  # reached through a link that leads nowhere
+                raise PolicyError(
+                    f"{rev}:{path}: is a symbolic link that points to a missing file "
+                    f"({current!r})"
+                )
             return None
         mode, kind, oid = entry
         where = f"{rev}:{current}"

@@ -260,6 +260,8 @@ def find_policy_file(repo_root: str | os.PathLike[str], explicit: str | None) ->
     if given:
         if not os.path.isfile(given):
             problem = "is not a file" if os.path.exists(given) else "does not exist"
+            if os.path.islink(given):
+                problem = _broken_link(given)
             raise PolicyError(f"policy file {given!r} (from {origin}) {problem}")
         return _as_path(given)
     # os.path, not pathlib, while no file is found: the commit-msg hook of a
@@ -269,6 +271,9 @@ def find_policy_file(repo_root: str | os.PathLike[str], explicit: str | None) ->
         return _as_path(default)
     if os.path.exists(default):
         raise PolicyError(f"{default}: is not a file, so it cannot be the policy")
+    if os.path.islink(default):
+        # A dangling link is a policy someone meant to have: never fall back to defaults.
+        raise PolicyError(f"{default}: {_broken_link(default)}")
     # A misspelt extension would otherwise leave the repository silently on defaults.
     near_miss = os.path.join(repo_root, ".reviewgate.yml")
     if os.path.exists(near_miss):
@@ -276,6 +281,21 @@ def find_policy_file(repo_root: str | os.PathLike[str], explicit: str | None) ->
             f"{near_miss}: reviewgate reads {POLICY_FILE_NAME}, not .reviewgate.yml; rename it"
         )
     return None
+
+
+def _broken_link(path: str) -> str:
+    """Why the symbolic link `path` leads to no file, as the end of a sentence."""
+    try:
+        os.stat(path)
+    except FileNotFoundError:
+        try:
+            target = repr(os.readlink(path))
+        except OSError:  # removed meanwhile
+            target = "its target"
+        return f"is a symbolic link that points to a missing file ({target})"
+    except OSError as exc:  # a loop, or a directory on the way that cannot be searched
+        return f"is a symbolic link that cannot be followed ({exc.strerror})"
+    return "is a symbolic link to something that is not a file"
 
 
 def policy_to_dict(policy: Policy) -> dict[str, Any]:

@@ -206,6 +206,63 @@ def _trailer_key(r: _Reader, node: Node, key: str) -> str:
     return value
 
 
+# What identity matching compares exactly: one address, no name, brackets or spaces.
+_BARE_EMAIL = re.compile(r"[^\s@<>]+@[^\s@<>]+")
+
+
+def _email(r: _Reader, node: Node, key: str) -> str:
+    value = _nonempty(r, node, key)
+    if not _BARE_EMAIL.fullmatch(value.strip()):
+        r.fail(
+            node,
+            f"invalid email {_show(value)} for {key!r} "
+            "(write the address alone, e.g. 'bot@example.org')",
+        )
+    return value
+
+
+def _reviewer(r: _Reader, node: Node, key: str) -> str:
+    """An entry RG303 can match: sign-offs whose email is not plausible are dropped
+    before it looks, so an entry whose email is not plausible matches no one."""
+    from reviewgate.identity import parse_ident
+    from reviewgate.signoff_sources import plausible_email, reviewer_email
+
+    value = _nonempty(r, node, key)
+    if "@" in parse_ident(value)[0]:
+        hint = "one reviewer per list item"
+    elif not plausible_email(reviewer_email(value)):
+        hint = "an email with a dotted domain, alone or as 'Name <email>'"
+    else:
+        return value
+    r.fail(
+        node,
+        f"invalid reviewer {_show(value)} in {key!r} "
+        f"(write {hint}, e.g. 'Grace Hopper <grace@example.org>')",
+    )
+
+
+def _inside_path(r: _Reader, node: Node, key: str) -> str:
+    """A path from the repository's top, read at a revision with `git ls-tree`; it
+    is normalised, since git names the entry `x`, never `./x` or `a/../x`."""
+    import posixpath
+
+    value = _nonempty(r, node, key)
+    normal = posixpath.normpath(value)
+    if value.startswith("/"):
+        problem = "it is absolute"
+    elif normal == ".." or normal.startswith("../"):
+        problem = "it leads out of the repository"
+    elif normal == ".":
+        problem = "it names the repository itself"
+    else:
+        return normal
+    r.fail(
+        node,
+        f"invalid path {_show(value)} for {key!r} ({problem}; write a path inside the "
+        "repository, from its top, e.g. '.reviewgate/allowed_signers')",
+    )
+
+
 # --- lists and mappings ------------------------------------------------------
 
 
@@ -305,7 +362,7 @@ def _unknown(r: _Reader, knode: Node, key: str, name: str, valid: Sequence[str])
 
 def _tool(r: _Reader, node: Node, key: str) -> ToolIdentity:
     values: dict[str, str] = {}
-    readers = {"name": _nonempty, "email": _nonempty, "pattern": _regex}
+    readers = {"name": _nonempty, "email": _email, "pattern": _regex}
     for name, knode, vnode in _pairs(r, node, key):
         if name not in readers:
             _unknown(r, knode, key, name, list(readers))
@@ -359,10 +416,10 @@ _SCHEMA: dict[str, tuple[type, dict[str, Field]]] = {
         {
             "required_for": _enum(REQUIRED_FOR_VALUES),
             "trailers": _TRAILERS,
-            "reviewers": _STRINGS,
+            "reviewers": _list_of(_reviewer, "a list of reviewers"),
             "not_author": _bool,
             "signature": _enum(SIGNATURE_VALUES),
-            "allowed_signers": _nonempty,
+            "allowed_signers": _inside_path,
         },
     ),
     "commits": (

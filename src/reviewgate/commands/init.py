@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from reviewgate.errors import ReviewgateError
@@ -11,12 +12,23 @@ from reviewgate.policy import POLICY_FILE_NAME
 def init(root: Path, *, force: bool, path: Path | None = None) -> Path:
     """Write the starter policy to `path` (relative paths from `root`; default
     `<root>/.reviewgate.yaml`) and return where it went. An existing file is left
-    untouched unless `force` is set."""
+    untouched unless `force` is set. `root` is a repository's top: the default
+    target is refused in a bare repository, whose "top" is its git directory."""
     from reviewgate.policy_template import STARTER_POLICY
 
+    if path is None and _is_bare(root):
+        raise ReviewgateError(
+            f"cannot write {POLICY_FILE_NAME} in {root}: a bare repository has no working "
+            "tree; commit the policy from a clone, or name a file with --config"
+        )
     target = Path(root) / (path if path is not None else POLICY_FILE_NAME)
     if target.is_dir():
         raise ReviewgateError(f"{target} is a directory; cannot write the policy there")
+    if not force and target.is_symlink() and not target.exists():
+        raise ReviewgateError(
+            f"{target} is a symbolic link that points to a missing file "
+            f"({_link_text(target)}); remove it, or pass --force to write through it"
+        )
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
         # Exclusive creation: nothing is overwritten, even if the file appears meanwhile.
@@ -27,3 +39,16 @@ def init(root: Path, *, force: bool, path: Path | None = None) -> Path:
     except OSError as exc:
         raise ReviewgateError(f"cannot write {target}: {exc.strerror}") from None
     return target
+
+
+def _link_text(link: Path) -> str:
+    try:
+        return repr(os.readlink(link))
+    except OSError:  # removed meanwhile
+        return "its target"
+
+
+def _is_bare(root: Path) -> bool:
+    from reviewgate.git import open_repo
+
+    return bool(open_repo(root).bare)
