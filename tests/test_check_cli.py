@@ -414,3 +414,26 @@ def test_json_paths_and_pairing_ignore_how_the_user_likes_logs_shown(repo: Repo)
     assert [c["path"] for c in commits[bump]["changes"]] == ["vendor/lib"]
     for sha in (root, bump):
         assert [f["code"] for f in commits[sha]["findings"]] == ["RG201"], commits[sha]
+
+
+def test_git_dir_names_the_repository_as_for_git(repo: Repo, tmp_path: Path) -> None:
+    # Every git process reviewgate starts inherits GIT_DIR; so must its own view.
+    repo.commit("feat: here\n")
+    other = tmp_path / "other"
+    git(tmp_path, "init", "-q", "-b", "main", str(other))
+    git(other, "commit", "-q", "--allow-empty", "-m", "feat: there")
+    env = {**os.environ, "GIT_DIR": str(other / ".git")}
+    checked = subprocess.run(
+        [sys.executable, "-m", "reviewgate", "check", "--format", "json", "HEAD"],
+        cwd=repo.path, capture_output=True, text=True, env=env)
+    subjects = [c["subject"] for c in json.loads(checked.stdout)["commits"]]
+    assert subjects == ["feat: there"], checked.stderr
+    counted = subprocess.run([sys.executable, "-m", "reviewgate", "stats", "HEAD"],
+                             cwd=repo.path, capture_output=True, text=True, env=env)
+    assert re.search(r"^commits +1$", counted.stdout, re.M), counted.stdout + counted.stderr
+    missing = subprocess.run([sys.executable, "-m", "reviewgate", "check", "HEAD"],
+                             cwd=repo.path, capture_output=True, text=True,
+                             env={**os.environ, "GIT_DIR": str(tmp_path / "nowhere")})
+    assert missing.returncode == 2
+    assert missing.stderr == (
+        f"reviewgate: error: not a git repository: {tmp_path / 'nowhere'} (from GIT_DIR)\n")

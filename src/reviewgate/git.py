@@ -64,6 +64,14 @@ def open_repo(path: str | os.PathLike[str] | None = None) -> gitpython.Repo:
     require_git()
     import git as gitpython  # deferred: GitPython costs ~100 ms to import
 
+    named = os.environ.get("GIT_DIR") if path is None else None
+    if named:
+        # As git does: GIT_DIR names the repository (GIT_WORK_TREE its working tree),
+        # and every git process reviewgate starts inherits it, so GitPython must agree.
+        try:
+            return gitpython.Repo(named)
+        except (gitpython.InvalidGitRepositoryError, gitpython.NoSuchPathError):
+            raise GitError(f"not a git repository: {named} (from GIT_DIR)") from None
     where = Path(path or os.getcwd())
     try:
         return gitpython.Repo(where, search_parent_directories=True)
