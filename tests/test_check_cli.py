@@ -437,3 +437,13 @@ def test_git_dir_names_the_repository_as_for_git(repo: Repo, tmp_path: Path) -> 
     assert missing.returncode == 2
     assert missing.stderr == (
         f"reviewgate: error: not a git repository: {tmp_path / 'nowhere'} (from GIT_DIR)\n")
+
+
+def test_an_empty_output_name_is_an_error_not_stdout(repo: Repo) -> None:
+    repo.commit("feat: x\n")
+    done = subprocess.run([sys.executable, "-m", "reviewgate", "check", "HEAD", "--output", ""],
+                          cwd=repo.path, capture_output=True, text=True)
+    assert done.returncode == 2
+    assert done.stdout == ""
+    assert done.stderr == "reviewgate: error: cannot write the report to '': " \
+        "No such file or directory\n"

@@ -166,7 +166,7 @@ def check(
         if progress is not None:
             progress.close()
     text = render(result, fmt)
-    if output:
+    if output is not None:
         write_report(output, text)
         # The report went to a file; the log still says what was found.
         from reviewgate.report.text import summary_line
@@ -333,7 +333,7 @@ def stats(
 
     figures = run_stats(revisions, config=config, max_count=max_count)
     click.echo(render_stats_text(figures), nl=False)
-    if html_file:
+    if html_file is not None:
         from reviewgate.report.html import render_stats_html
 
         write_report(html_file, render_stats_html(figures))
