@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from conftest import Repo
 from reviewgate.entry import parse_hook_args
 
 
@@ -84,3 +85,16 @@ def test_hook_without_git_on_path_is_a_clean_error(tmp_path: Path) -> None:
     )
     assert result.returncode == 2
     assert result.stderr == "reviewgate: error: git is not installed or not on PATH\n"
+
+
+def test_a_git_error_in_the_hook_is_said_once(repo: Repo, tmp_path: Path) -> None:
+    # git prefixes its own "error: "; the hook's line has one prefix, not two.
+    repo.git("config", "core.commentChar", "ab")
+    message = tmp_path / "msg"
+    message.write_text("feat: x\n")
+    result = subprocess.run(
+        [sys.executable, "-m", "reviewgate", "hook", "commit-msg", str(message)],
+        cwd=repo.path, capture_output=True, text=True,
+    )
+    assert result.returncode == 2
+    assert result.stderr == "reviewgate: error: core.commentChar should only be one character\n"

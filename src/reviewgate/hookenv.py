@@ -73,7 +73,9 @@ def run_git(args: list[str], cwd: str | os.PathLike[str] | None = None) -> str:
     code, out, err = _spawn(argv, spawn) if spawn else _subprocess(argv)
     if code != 0:
         first = err.decode("utf-8", "replace").strip().splitlines()
-        raise GitError(first[0] if first else f"git {args[0]} failed ({code})")
+        # Our own "error: " prefix comes first; git's would double it.
+        reason = first[0].removeprefix("fatal: ").removeprefix("error: ") if first else ""
+        raise GitError(reason or f"git {args[0]} failed ({code})")
     return out.decode("utf-8", "surrogateescape")
 
 
