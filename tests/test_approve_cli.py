@@ -279,3 +279,16 @@ def test_openpgp_any_valid_user_id_of_the_key_may_be_the_reviewer(
         assert other.signature.status == "untrusted"
         assert "rita@work.example" in other.signature.detail
         assert "not rita@elsewhere.example" in other.signature.detail
+
+
+def test_warns_an_author_approving_their_own_commits(branch: Repo) -> None:
+    # The branch's commits are Ada's (the suite's author); Rita approves them cleanly.
+    clean = run(branch, "--dry-run", "HEAD~2..HEAD")
+    assert clean.returncode == 0, clean.stderr
+    assert "RG302" not in clean.stderr
+    branch.git("config", "user.name", "Ada Author")
+    branch.git("config", "user.email", "Ada@Example.org")  # RG302 compares normalised
+    own = run(branch, "--dry-run", "HEAD~2..HEAD")
+    assert own.returncode == 0, own.stderr
+    assert "reviewgate: warning: you wrote 2 of these 2 commits (" in own.stderr
+    assert "an author's own approval does not count for them (RG302)" in own.stderr

@@ -25,6 +25,7 @@ class ResolvedRange:
     base: str  # "" when the range reaches a root commit
     tip: str
     commits: tuple[tuple[str, str], ...]  # (sha, tree), oldest first
+    authors: tuple[str, ...] = ()  # each commit's author email, in the same order
 
 
 @dataclass(frozen=True)
@@ -108,6 +109,14 @@ def run_approve(
             "no signing key configured (user.signingKey): the approval is unsigned, and a "
             "policy with signoff.signature will not accept it",
         )
+    own = own_commits(resolved, reviewer.email)
+    if own:
+        warnings += (
+            f"you wrote {len(own)} of these {len(resolved.commits)} commits "
+            f"({', '.join(sha[:10] for sha in own[:3])}{', …' if len(own) > 3 else ''}): "
+            "an author's own approval does not count for them (RG302), another reviewer's "
+            "does",
+        )
     signed = None if dry_run else sign(payload.encode("utf-8"), signing)
     line = format_line(payload, signed)
     if not dry_run:
@@ -188,10 +197,12 @@ def resolve_range(repo: Any, revisions: Sequence[str], described: str) -> Resolv
     from reviewgate.errors import GitError
 
     try:
-        out = run_git(repo, "log", "--format=%H %T %P", *revisions, "--")
+        out = run_git(repo, "log", "-z", "--format=%H %T %P%x01%ae", *revisions, "--")
     except GitError as error:
         raise ReviewgateError(f"cannot approve {described}: {_git_words(error)}") from None
-    rows = [line.split() for line in out.decode("ascii").splitlines() if line]
+    records = [record.split(b"\x01", 1) for record in out.split(b"\0") if record.strip()]
+    rows = [ids.decode("ascii").split() for ids, _ in records]
+    emails = [email.decode("utf-8", "replace") for _, email in records]
     if not rows:
         raise ReviewgateError(f"nothing to approve: {described} holds no commits")
     trees = {row[0]: row[1] for row in rows}
@@ -215,7 +226,16 @@ def resolve_range(repo: Any, revisions: Sequence[str], described: str) -> Resolv
             break
         sha = first[0]
     commits = tuple((row[0], row[1]) for row in reversed(rows))
-    return ResolvedRange(base, tip, commits)
+    return ResolvedRange(base, tip, commits, tuple(reversed(emails)))
+
+
+def own_commits(resolved: ResolvedRange, email: str) -> list[str]:
+    """The commits of `resolved` whose author is `email` (as RG302 compares). Pure."""
+    from reviewgate.signoff_sources import normal_email
+
+    mine = normal_email(email)
+    return [sha for (sha, _), author in zip(resolved.commits, resolved.authors, strict=True)
+            if normal_email(author) == mine]
 
 
 def _git_words(error: Exception) -> str:
