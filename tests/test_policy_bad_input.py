@@ -4,9 +4,6 @@ check time. Each is one line and exit status 2, naming the file (and line and ke
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import git as gitpython
@@ -19,6 +16,7 @@ from reviewgate.errors import PolicyError, ReviewgateError
 from reviewgate.policy import find_policy_file, load_policy
 from reviewgate.policy_template import STARTER_POLICY
 from reviewgate.signoff_evidence import allowed_signers_at
+from verify_helpers import reviewgate as run_reviewgate
 
 SRC = ".reviewgate.yaml"
 ASSISTED = "feat: x\n\nAssisted-by: Claude:opus\n"
@@ -27,14 +25,7 @@ MISSING = "is a symbolic link that points to a missing file ('nowhere.yaml')"
 
 def reviewgate(cwd: Path, *args: str, env: dict[str, str] | None = None) -> tuple[int, str]:
     """The real CLI; its exit status and its one line of error."""
-    result = subprocess.run(
-        [sys.executable, "-m", "reviewgate", *args],
-        cwd=cwd,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        env={**os.environ, **(env or {})},
-    )
+    result = run_reviewgate(cwd, *args, env=env)
     return result.returncode, result.stderr
 
 

@@ -261,15 +261,21 @@ def test_a_process_that_leaves_the_group_dies_with_its_run(
     result = reviewgate(repo.path, "verify", "--config", str(policy), f"{base}..HEAD")
     assert result.returncode == 0, result.stdout + result.stderr
     assert "proven (red, then green)" in result.stdout
-    pids = [int(line) for line in daemons.read_text().split()]
-    assert len(pids) == 2  # red's daemon and green's
+    assert len(_daemons_gone(daemons)) == 2  # red's daemon and green's
+    assert our_worktrees(repo) == []
+
+
+def _daemons_gone(pid_file: Path) -> list[int]:
+    """Wait for the daemons whose pids `pid_file` lists to be gone; kill any left
+    over whatever happens, so a failing test leaves no process behind."""
+    pids = [int(line) for line in pid_file.read_text().split()]
     try:
         _wait_for(lambda: not any(_alive(pid) for pid in pids), 10)
     finally:
         for pid in pids:
             with contextlib.suppress(ProcessLookupError):
                 os.kill(pid, signal.SIGKILL)
-    assert our_worktrees(repo) == []
+    return pids
 
 
 def test_only_the_named_run_is_killed(tmp_path: Path) -> None:
@@ -310,13 +316,7 @@ def test_ctrl_c_kills_a_process_that_left_the_group(repo: Repo, tmp_path: Path) 
         if proc.poll() is None:
             proc.kill()
     assert proc.returncode == 130, (out, err)
-    pids = [int(line) for line in daemons.read_text().split()]
-    try:
-        _wait_for(lambda: not any(_alive(pid) for pid in pids), 10)
-    finally:
-        for pid in pids:
-            with contextlib.suppress(ProcessLookupError):
-                os.kill(pid, signal.SIGKILL)
+    assert _daemons_gone(daemons)
     assert our_worktrees(repo) == []
 
 
