@@ -27,7 +27,8 @@ def test_a_topic_branch_goes_up_without_a_sign_off(repo: Repo, tmp_path: Path) -
     assert result.returncode == 0, text
     assert remote_ref(server, "refs/heads/topic") == tip
     assert "RG301" in text and "a sign-off comes in review, before the merge" in text
-    assert "RG301 does not block a push to a branch other than refs/heads/main" in text
+    assert ("RG301 does not block a topic branch: only commits pushed to main or master, "
+            "or already on your own main or master") in text
 
 
 def test_the_default_branch_still_needs_the_sign_off(repo: Repo, tmp_path: Path) -> None:
@@ -51,17 +52,45 @@ def test_a_commit_pushed_to_both_is_judged_by_the_default_branch(
     assert remote_ref(server, "refs/heads/topic") is None
 
 
-def test_the_remote_s_own_head_names_the_default_branch(repo: Repo, tmp_path: Path) -> None:
+def test_the_remote_s_own_head_names_a_default_branch_too(repo: Repo, tmp_path: Path) -> None:
     pusher, _server = setup(repo, tmp_path)
     pusher.git("push", "-q", "origin", "main:trunk")
     pusher.git("remote", "set-head", "origin", "trunk")
+    pusher.git("checkout", "-q", "-b", "topic")
     pusher.commit(ASSISTED, {"b.txt": "b\n"})
-    to_main = push(pusher, "main")
-    assert to_main.returncode == 0, out(to_main)
-    assert "other than refs/heads/trunk" in out(to_main)
-    to_trunk = push(pusher, "main:trunk")
-    assert to_trunk.returncode != 0
-    assert "RG301" in out(to_trunk)
+    to_topic = push(pusher, "topic")
+    assert to_topic.returncode == 0, out(to_topic)
+    assert "only commits pushed to main or master or trunk" in out(to_topic)
+    for target in ("topic:trunk", "topic:main"):
+        refused = push(pusher, target)
+        assert refused.returncode != 0, target
+        assert "RG301" in out(refused)
+
+
+def test_a_remote_head_that_names_a_gone_branch_is_not_trusted(
+    repo: Repo, tmp_path: Path
+) -> None:
+    # A clone made before master was renamed main still names master.
+    pusher, _server = setup(repo, tmp_path)
+    pusher.git("symbolic-ref", "refs/remotes/origin/HEAD", "refs/remotes/origin/master")
+    pusher.commit(ASSISTED, {"b.txt": "b\n"})
+    result = push(pusher, "main")
+    assert result.returncode != 0
+    assert "RG301" in out(result)
+
+
+def test_commits_on_your_own_main_are_judged_as_going_to_main(
+    repo: Repo, tmp_path: Path
+) -> None:
+    # Pushed to a topic branch first (pre-commit shows the hook only the first ref
+    # of a push), they are still main's commits: RG301 blocks them.
+    pusher, server = setup(repo, tmp_path)
+    pusher.git("push", "-q", "origin", "main:dev")
+    pusher.commit(ASSISTED, {"b.txt": "b\n"})
+    result = push(pusher, "HEAD:dev")
+    assert result.returncode != 0, out(result)
+    assert "RG301" in out(result)
+    assert remote_ref(server, "refs/heads/dev") != pusher.head()
 
 
 def test_other_findings_still_block_a_topic_branch(repo: Repo, tmp_path: Path) -> None:

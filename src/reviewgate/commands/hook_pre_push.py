@@ -16,9 +16,10 @@ this hook can check there (docs/hooks.md).
 The policy is the pusher's own, as for `reviewgate check`: the gate that cannot be
 skipped is the server's pre-receive hook.
 
-A missing sign-off (RG301) blocks only a push to the remote's default branch (its
-HEAD, else main or master): a topic branch is pushed *for* review, so its commits
-cannot carry one yet. There RG301 is a warning that says so.
+A missing sign-off (RG301) blocks only commits pushed to a default branch (main,
+master, the remote's HEAD branch) or already on this clone's own copy of one: a
+topic branch is pushed *for* review, so its commits cannot carry one yet. There
+RG301 is a warning that says so.
 """
 
 from __future__ import annotations
@@ -128,7 +129,8 @@ def pre_push_hook(
     # branches keep a new branch's range to what the remote lacks.
     revisions = push_revisions(ranges, remote, exclude_remotes=from_pre_commit)
     result = _run(revisions, config, repo)
-    result = awaiting_review(result, ranges, default_branches(repo, remote))
+    defaults = default_branches(repo, remote)
+    result = awaiting_review(result, ranges, defaults, on_local_default(repo, remote, defaults))
     return result.exit_code, "".join(
         f"{line}\n" for line in [*lines, *_report(result, ranges, remote, url)]
     )
@@ -138,26 +140,53 @@ AWAITS_REVIEW = "RG301"  # a missing sign-off: what review adds, after the push
 
 
 def default_branches(repo: object, remote: str) -> frozenset[str]:
-    """The refs that a push merges into: the remote's HEAD branch as this clone
-    knows it (`git remote set-head`), else main and master."""
+    """The refs that a push merges into: main, master, and the remote's HEAD branch
+    as this clone knows it (`git remote set-head`) when that branch still exists
+    there (after a rename, a clone's remote HEAD may name a branch long gone)."""
+    found = {"refs/heads/main", "refs/heads/master"}
     if remote:
+        prefix = f"refs/remotes/{remote}/"
         try:
             head = repo.git.symbolic_ref(  # type: ignore[attr-defined]
-                "--quiet", f"refs/remotes/{remote}/HEAD"
+                "--quiet", f"{prefix}HEAD"
             ).strip()
-        except Exception:  # no remote HEAD recorded (a remote added by hand)
-            head = ""
-        prefix = f"refs/remotes/{remote}/"
-        if head.startswith(prefix):
-            return frozenset({"refs/heads/" + head.removeprefix(prefix)})
-    return frozenset({"refs/heads/main", "refs/heads/master"})
+            if head.startswith(prefix):
+                repo.git.rev_parse("--verify", "--quiet", head)  # type: ignore[attr-defined]
+                found.add("refs/heads/" + head.removeprefix(prefix))
+        except Exception:  # no remote HEAD recorded, or its branch is gone
+            pass
+    return frozenset(found)
+
+
+def on_local_default(repo: object, remote: str, defaults: frozenset[str]) -> frozenset[str]:
+    """The commits of this clone's own default branches that the remote lacks: they
+    are on their way to its default branch, whichever ref a push names first
+    (pre-commit shows the hook only that one)."""
+    local = [ref for ref in sorted(defaults) if _exists(repo, ref)]
+    if not local:
+        return frozenset()
+    exclude = [f"--remotes={remote}"] if remote else []
+    out = repo.git.rev_list(*local, "--not", *exclude, "--")  # type: ignore[attr-defined]
+    return frozenset(out.split())
+
+
+def _exists(repo: object, ref: str) -> bool:
+    try:
+        repo.git.rev_parse("--verify", "--quiet", ref)  # type: ignore[attr-defined]
+    except Exception:
+        return False
+    return True
 
 
 def awaiting_review(
-    result: CheckResult, ranges: Sequence[PushRange], defaults: frozenset[str]
+    result: CheckResult,
+    ranges: Sequence[PushRange],
+    defaults: frozenset[str],
+    merging: frozenset[str] = frozenset(),
 ) -> CheckResult:
     """`result` with RG301 turned into a warning on the commits that only refs other
-    than `defaults` push: they go up to be reviewed. Pure."""
+    than `defaults` push, and that are not in `merging` (commits already on the
+    way to a default branch): they go up to be reviewed. Pure."""
     from dataclasses import replace
 
     from reviewgate.findings import Severity
@@ -166,7 +195,7 @@ def awaiting_review(
     if not any(f.code == AWAITS_REVIEW and f.severity is Severity.ERROR for f in result.findings):
         return result
     parents = {c.sha: c.parents for c in result.commits}
-    merging = frozenset().union(*(
+    merging = merging.union(*(
         reachable_within(r.tip, parents) for r in ranges if r.update.ref in defaults
     ))
     relaxed = tuple(
@@ -178,8 +207,9 @@ def awaiting_review(
     )
     if relaxed == result.findings:
         return result
-    note = (f"{AWAITS_REVIEW} does not block a push to a branch other than "
-            f"{' or '.join(sorted(defaults))}")
+    names = " or ".join(sorted(ref.removeprefix("refs/heads/") for ref in defaults))
+    note = (f"{AWAITS_REVIEW} does not block a topic branch: only commits pushed to "
+            f"{names}, or already on your own {names}")
     return replace(result, findings=relaxed, notes=(*result.notes, note))
 
 
