@@ -9,6 +9,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from conftest import Repo, git
 from test_hook_commit_msg import out
 from test_hook_pre_push import make_pusher, make_server, push, remote_ref
@@ -141,3 +143,15 @@ def test_a_test_commit_trailer_may_name_the_parent_outside(repo: Repo) -> None:
     messages = {f["code"]: f["message"] for f in commit.get("findings", [])}
     assert "RG201" not in messages, report
     assert f"test lines its test commit {test_commit[:10]} added" in messages["RG204"]
+
+
+@pytest.mark.parametrize("trailer", ["", "Test-commit: {sha}\n"])
+def test_someone_else_s_test_commit_outside_is_not_the_fix_s(repo: Repo, trailer: str) -> None:
+    # Branching off a test-only commit another person merged does not pair a fix,
+    # nor does naming it.
+    project(repo)
+    theirs = repo.commit("test: add adds", {"tests/test_add.py": TEST},
+                         author="Tess Tester <tess@example.org>")
+    message = "fix: add adds\n\n" + trailer.format(sha=theirs[:12])
+    fix = repo.commit(message, {"pkg/calc.py": FIXED})
+    assert ("RG201", fix) in codes(check(repo, f"{theirs}..HEAD"))

@@ -10,8 +10,8 @@ count):
 - same-commit: the fix C changes test files and source files;
 - two-commit: a test-only commit T (test files, and ignored files if any) comes
   just before the fix F, as F's first parent, in the range or just outside it
-  (a test commit already pushed, or on the base branch, as the commit-msg hook
-  sees HEAD); or F names an earlier test-only commit of the range in a
+  when F's author wrote it too (their test commit already pushed or merged);
+  or F names an earlier test-only commit of the range in a
   `Test-commit: <sha>` trailer. The
   trailer wins over adjacency, and an explicit pair also counts when T is not F's
   parent (the commits between them are not looked at).
@@ -154,6 +154,19 @@ class _ShaIndex:
         return [sha for sha in bucket if sha.startswith(prefix)]
 
 
+def _own(parent: Commit | None, fix: Commit) -> Commit | None:
+    """`parent`, read from beyond the range, when the fix's own author wrote it: a
+    test commit already pushed or merged is that fix's test only if it is theirs.
+    Someone else's test-only commit on the base branch is not (a fix that merely
+    branches off it would pass for paired)."""
+    if parent is None:
+        return None
+    from reviewgate.signoff_sources import normal_email
+
+    same = normal_email(parent.author.email) == normal_email(fix.author.email)
+    return parent if same else None
+
+
 def _named_prefixes(commit: Commit) -> list[str]:
     """The sha prefixes the commit's Test-commit trailers give (the value's first
     word, at least as long as git's shortest abbreviation)."""
@@ -276,7 +289,7 @@ def _pair(
     own_tests = _existing_tests(changes, policy)
     same_commit = pairing in ("same-commit", "either") and bool(own_tests)
     first = commit.parents[0] if commit.parents else None
-    parent = None if first is None else (by_sha.get(first) or outside.get(first))
+    parent = None if first is None else (by_sha.get(first) or _own(outside.get(first), commit))
     if two_commit and parent is not None:
         parent_changes = _changes_of(parent, diffs)
         parent_tests = _kinds(parent_changes, policy)[TEST]
@@ -302,7 +315,7 @@ def _explicit_pair(
     named = commit.trailer_values(TEST_COMMIT_TRAILER)[0].strip()
     sha = _named_test_commit(commit, index)
     first = commit.parents[0] if commit.parents else ""
-    if sha is None and first in outside and _names(commit, first):
+    if sha is None and _own(outside.get(first), commit) is not None and _names(commit, first):
         sha, between = first, []  # the parent, read from beyond the range
     elif sha is None:
         return None, f"{TEST_COMMIT_TRAILER}: {named!r} names no single commit of the range"
