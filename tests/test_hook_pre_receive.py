@@ -233,3 +233,24 @@ def test_a_malformed_line_is_exit_2_in_one_line(server: Path) -> None:
     )
     assert result.returncode == 2
     assert out(result).count("\n") == 1 and "reviewgate: error:" in out(result)
+
+
+def test_a_non_bare_server_with_update_instead(repo: Repo, tmp_path: Path) -> None:
+    # git runs pre-receive in the server's .git with GIT_DIR=. (relative); reviewgate's
+    # git processes that start elsewhere must still find the repository.
+    served = tmp_path / "served"
+    git(tmp_path, "init", "-q", "-b", "main", str(served))
+    git(served, "commit", "-q", "--allow-empty", "-m", "feat: start")
+    git(served, "config", "receive.denyCurrentBranch", "updateInstead")
+    install_gate(served / ".git")
+    repo.git("remote", "add", "origin", str(served))
+    repo.git("fetch", "-q", "origin")
+    repo.git("reset", "-q", "--hard", "origin/main")
+    clean = repo.commit("feat: more", {"b.txt": "b\n"})
+    result = push(repo, "main")
+    assert result.returncode == 0, out(result)
+    assert git(served, "rev-parse", "HEAD").stdout.strip() == clean
+    repo.commit(f"feat: tool-written\n\n{FOOTER}\n", {"c.txt": "c\n"})
+    refused = push(repo, "main")
+    assert refused.returncode != 0
+    assert "RG101" in out(refused)

@@ -68,6 +68,12 @@ def open_repo(path: str | os.PathLike[str] | None = None) -> gitpython.Repo:
     if named:
         # As git does: GIT_DIR names the repository (GIT_WORK_TREE its working tree),
         # and every git process reviewgate starts inherits it, so GitPython must agree.
+        # Some start in another directory (the working tree's top): a relative path
+        # (git gives hooks GIT_DIR=. or .git) must not change meaning there.
+        for variable in ("GIT_DIR", "GIT_WORK_TREE"):
+            if os.environ.get(variable):
+                os.environ[variable] = os.path.abspath(os.environ[variable])
+        named = os.environ["GIT_DIR"]
         try:
             return gitpython.Repo(named)
         except (gitpython.InvalidGitRepositoryError, gitpython.NoSuchPathError):
