@@ -167,6 +167,13 @@ PATH_HINT = "write a path inside the repository, from its top, e.g. '.reviewgate
             id="reviewers-in-one-string",
         ),
         pytest.param(
+            "signoff:\n  reviewers: ['Ann <ann@example.org>, Bob <bob@example.org>']\n",
+            ".reviewgate.yaml:2: invalid reviewer 'Ann <ann@example.org>, Bob <bob@example.org>' "
+            "in 'signoff.reviewers[0]' (write one reviewer per list item, "
+            "e.g. 'Grace Hopper <grace@example.org>')",
+            id="named-reviewers-in-one-string",
+        ),
+        pytest.param(
             "signoff:\n  reviewers: grace@example.org\n",
             ".reviewgate.yaml:2: 'signoff.reviewers' must be a list of reviewers, got a string; "
             'write a list, e.g. ["grace@example.org"]',
@@ -228,6 +235,8 @@ def test_values_refused_at_load_time(text: str, message: str) -> None:
         "GRACE@Example.ORG.",
         '"grace"@example.org',
         "<grace@example.org>",
+        "@grace <grace@example.org>",  # an "@" in the name is no second address
+        "Grace Hopper (grace@navy) <grace@example.org>",
     ],
 )
 def test_reviewer_forms_rg303_can_match_are_accepted(entry: str) -> None:

@@ -199,11 +199,13 @@ def read_email(r: Reader, node: Node, key: str) -> str:
 def read_reviewer(r: Reader, node: Node, key: str) -> str:
     """An entry RG303 can match: sign-offs whose email is not plausible are dropped
     before it looks, so an entry whose email is not plausible matches no one."""
-    from reviewgate.identity import parse_ident
     from reviewgate.signoff_sources import plausible_email, reviewer_email
 
     value = read_nonempty(r, node, key)
-    if "@" in parse_ident(value)[0]:
+    # A name may hold an "@" ("@grace", "Grace (grace@navy)"); only a second address
+    # is a second reviewer.
+    addresses = re.findall(r"<[^<>]*>", value)
+    if len(addresses) > 1 or (not addresses and value.count("@") > 1):
         hint = "one reviewer per list item"
     elif not plausible_email(reviewer_email(value)):
         hint = "an email with a dotted domain, alone or as 'Name <email>'"
