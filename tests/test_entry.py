@@ -98,3 +98,13 @@ def test_a_git_error_in_the_hook_is_said_once(repo: Repo, tmp_path: Path) -> Non
     )
     assert result.returncode == 2
     assert result.stderr == "reviewgate: error: core.commentChar should only be one character\n"
+
+
+def test_check_with_stdout_closed_ends_without_a_traceback(repo: Repo) -> None:
+    repo.commit("feat: x\n")
+    result = subprocess.run(
+        ["sh", "-c", f"'{sys.executable}' -m reviewgate check HEAD >&-"],
+        cwd=repo.path, capture_output=True, text=True,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "Traceback" not in result.stderr

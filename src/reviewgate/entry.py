@@ -100,7 +100,10 @@ def _exit_now(code: object) -> None:
     if isinstance(code, str):
         sys.stderr.write(code + "\n")
     for stream in (sys.stdout, sys.stderr):
-        # A closed pipe (`| head`) or a closed stream has nothing left to receive.
+        # A closed pipe (`| head`) or a closed stream has nothing left to receive;
+        # a descriptor closed before start (`>&-`) has no stream at all.
+        if stream is None:
+            continue
         with contextlib.suppress(OSError, ValueError):
             stream.flush()
     os._exit(status)
