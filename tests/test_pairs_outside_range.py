@@ -5,6 +5,7 @@ first parent is read apart from the range, as the commit-msg hook reads HEAD."""
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -155,3 +156,23 @@ def test_someone_else_s_test_commit_outside_is_not_the_fix_s(repo: Repo, trailer
     message = "fix: add adds\n\n" + trailer.format(sha=theirs[:12])
     fix = repo.commit(message, {"pkg/calc.py": FIXED})
     assert ("RG201", fix) in codes(check(repo, f"{theirs}..HEAD"))
+
+
+def test_check_with_verify_reads_the_outside_parents_once(repo: Repo, tmp_path: Path) -> None:
+    runner = Runner(tmp_path)
+    policy = write_policy(tmp_path / "policy.yaml", runner.command())
+    project(repo)
+    test_commit = repo.commit("test: add adds", {"tests/test_add.py": TEST})
+    repo.commit("fix: add adds", {"pkg/calc.py": FIXED})
+    trace = tmp_path / "trace.json"
+    done = subprocess.run(
+        [sys.executable, "-m", "reviewgate", "check", "--verify", "--config", str(policy),
+         f"{test_commit}..HEAD"],
+        cwd=repo.path, capture_output=True, text=True,
+        env={**os.environ, "GIT_TRACE2_EVENT": str(trace)},
+    )
+    assert done.returncode in (0, 1), done.stderr
+    starts = [json.loads(line) for line in trace.read_text().splitlines()]
+    reads = [e for e in starts if e.get("event") == "start"
+             and "--no-walk=unsorted" in e.get("argv", [])]
+    assert len(reads) == 1, [e["argv"] for e in reads]

@@ -16,19 +16,28 @@ if TYPE_CHECKING:
     from typing import Any
 
     from reviewgate.commit import Commit
+    from reviewgate.fixes import Fix
     from reviewgate.gather import GatherOptions
     from reviewgate.policy import Policy
     from reviewgate.verify.plan import Job
 
 
 def range_jobs(
-    repo: Any, commits: Sequence[Commit], policy: Policy, diffs: Mapping[str, CommitDiff]
+    repo: Any,
+    commits: Sequence[Commit],
+    policy: Policy,
+    diffs: Mapping[str, CommitDiff],
+    fixes: Sequence[Fix] | None = None,
 ) -> list[Job]:
-    """The verification jobs of the range's paired fixes."""
+    """The verification jobs of the range's paired fixes: `fixes` when the pair rules
+    found them already (with `diffs` holding every candidate's paths), else paired
+    here."""
     from reviewgate.fixes import fix_candidates, pair_fixes
     from reviewgate.gather import outside_parent_commits
     from reviewgate.verify.plan import plan_jobs
 
+    if fixes is not None:
+        return plan_jobs(fixes, policy, diffs)
     wanted = fix_candidates(commits, policy)
     outside = outside_parent_commits(repo, commits, policy)
     by_sha = {**outside, **{commit.sha: commit for commit in commits}}
@@ -60,7 +69,7 @@ def gather_verdicts(
     from reviewgate.verify.engine import cached_verdicts, verify_jobs
     from reviewgate.verify.plan import select_shard
 
-    jobs = range_jobs(repo, commits, policy, evidence.diffs)
+    jobs = range_jobs(repo, commits, policy, evidence.diffs, evidence.fixes)
     if not jobs:
         return {}
     git_dir = str(repo.git_dir)
