@@ -124,6 +124,9 @@ def test_a_parent_at_a_shallow_edge_is_not_a_test_commit(repo: Repo, tmp_path: P
     result = check(Repo(shallow), "-n", "1", "HEAD")
     assert result.returncode == 1, result.stderr
     assert ("RG201", fix) in codes(result)
+    (finding,) = [f for c in json.loads(result.stdout)["commits"] for f in c["findings"]
+                  if f["code"] == "RG201"]
+    assert "lies at the edge of this shallow clone" in finding["message"]
 
 
 def test_a_test_commit_trailer_may_name_the_parent_outside(repo: Repo) -> None:

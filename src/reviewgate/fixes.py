@@ -35,7 +35,7 @@ rules look at them.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -249,14 +249,16 @@ def pair_fixes(
     policy: Policy,
     diffs: Mapping[str, CommitDiff],
     outside: Mapping[str, Commit] | None = None,
+    unread: Collection[str] = (),
 ) -> list[Fix]:
     """Every fix of `commits` that policy selects, with its shape, in range order.
     `outside` holds first parents of fixes read from beyond the range (by sha):
-    each may be its fix's test commit, and nothing else."""
+    each may be its fix's test commit, and nothing else. `unread` names parents
+    that could not be read (a shallow clone's edge), for the report to say so."""
     by_sha = {commit.sha: commit for commit in commits}
     index = _ShaIndex(by_sha)
     return [
-        _pair(commit, by_sha, index, policy, diffs, outside or {})
+        _pair(commit, by_sha, index, policy, diffs, outside or {}, unread)
         for commit in _fixes(commits, policy)
     ]
 
@@ -268,6 +270,7 @@ def _pair(
     policy: Policy,
     diffs: Mapping[str, CommitDiff],
     outside: Mapping[str, Commit],
+    unread: Collection[str],
 ) -> Fix:
     changes = _changes_of(commit, diffs)
     kinds = _kinds(changes, policy)
@@ -301,6 +304,9 @@ def _pair(
             return Fix(commit, TWO_COMMIT, parent, tests, waiver, "; ".join(notes))
     if same_commit:
         return Fix(commit, SAME_COMMIT, None, own_tests, waiver, "; ".join(notes))
+    if first in unread:
+        notes.append(f"its parent {first[:10]} lies at the edge of this shallow clone, so "
+                     "what it changed is unknown (fetch more history: git fetch --deepen=1)")
     return Fix(commit, UNPAIRED, waiver=waiver, note="; ".join(notes))
 
 

@@ -51,14 +51,17 @@ def signoff_enabled(policy: Policy) -> bool:
 
 def outside_parent_commits(
     repo: Any, commits: Sequence[Commit], policy: Policy
-) -> dict[str, Commit]:
+) -> tuple[dict[str, Commit], frozenset[str]]:
     """The first parents of fixes that lie just outside the range, read with one
-    `git log --no-walk` when there are any (usually none, or the range's oldest)."""
+    `git log --no-walk` when there are any (usually none, or the range's oldest);
+    and those left unread at a shallow clone's edge, for the report to say so."""
     from reviewgate.fixes import outside_parents
-    from reviewgate.git import read_listed_commits
+    from reviewgate.git import read_listed_commits, shallow_boundary
 
     shas = outside_parents(commits, policy)
-    return read_listed_commits(repo, shas) if shas else {}
+    if not shas:
+        return {}, frozenset()
+    return read_listed_commits(repo, shas), frozenset(shas) & shallow_boundary(repo)
 
 
 def gather_evidence(
@@ -79,7 +82,7 @@ def gather_evidence(
         # Only fixes, their first parents and named test commits pay for a diff. In
         # range order: git reads neighbouring trees from its packs twice as fast.
         wanted = fix_candidates(commits, policy)
-        outside = outside_parent_commits(repo, commits, policy)
+        outside, unread = outside_parent_commits(repo, commits, policy)
         wanted |= outside.keys()
         # check read most of them while the log streamed (diff_prefetch); what is
         # left (commits a Test-commit trailer names, parents outside) is read here.
@@ -89,7 +92,7 @@ def gather_evidence(
         ordered += [sha for sha in outside if sha in left]
         diffs: Mapping[str, CommitDiff] = {**have, **read_changes(repo, ordered, policy)}
         # Pairing reads paths only, so the pairs found now hold for the rules too.
-        fixes = tuple(pair_fixes(commits, policy, diffs, outside))
+        fixes = tuple(pair_fixes(commits, policy, diffs, outside, unread))
         paths_only = diffs
         if enabled(policy, "RG204"):
             # Line changes only where a fix modifies a test file: trees are cheap

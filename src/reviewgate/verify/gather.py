@@ -39,7 +39,7 @@ def range_jobs(
     if fixes is not None:
         return plan_jobs(fixes, policy, diffs)
     wanted = fix_candidates(commits, policy)
-    outside = outside_parent_commits(repo, commits, policy)
+    outside, _ = outside_parent_commits(repo, commits, policy)
     by_sha = {**outside, **{commit.sha: commit for commit in commits}}
     missing = {
         sha for sha in wanted | outside.keys()
