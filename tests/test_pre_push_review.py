@@ -4,10 +4,11 @@ are merged, still needs one. Real pushes to a local bare repository."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 from conftest import Repo
-from test_hook_commit_msg import FOOTER, out
+from test_hook_commit_msg import FOOTER, out, run_git
 from test_hook_pre_push import make_pusher, make_server, push, remote_ref
 
 ASSISTED = "feat: tool-written\n\nAssisted-by: Claude:opus-4\n"  # declared, not signed off
@@ -101,3 +102,30 @@ def test_other_findings_still_block_a_topic_branch(repo: Repo, tmp_path: Path) -
     assert result.returncode != 0
     assert "RG101" in out(result)
     assert remote_ref(server, "refs/heads/topic") is None
+
+
+def test_a_push_to_a_url_is_not_blocked_by_commits_the_server_has(
+    repo: Repo, tmp_path: Path
+) -> None:
+    # With no remote name there are no tracking refs: nothing says which commits of
+    # the local main the server lacks, so none are taken to be on their way to main.
+    pusher, server = setup(repo, tmp_path)
+    pusher.commit(ASSISTED, {"b.txt": "b\n"})
+    pusher.git("push", "-q", "--no-verify", "origin", "main")
+    pusher.git("checkout", "-q", "-b", "topic")
+    tip = pusher.commit("feat: plain\n", {"c.txt": "c\n"})
+    result = run_git(pusher, "push", str(server), "HEAD:refs/heads/topic")
+    assert result.returncode == 0, out(result)
+    assert remote_ref(server, "refs/heads/topic") == tip
+
+
+def test_a_push_without_rg301_runs_no_extra_git(repo: Repo, tmp_path: Path) -> None:
+    pusher, _server = setup(repo, tmp_path)
+    pusher.git("checkout", "-q", "-b", "topic")
+    pusher.commit("feat: plain\n", {"c.txt": "c\n"})
+    trace = tmp_path / "trace.json"
+    result = run_git(pusher, "push", "origin", "topic", env={"GIT_TRACE2_EVENT": str(trace)})
+    assert result.returncode == 0, out(result)
+    argvs = [json.loads(line).get("argv", []) for line in trace.read_text().splitlines()]
+    ours = [a for a in argvs if "symbolic-ref" in a or ("rev-list" in a and "--objects" not in a)]
+    assert not ours, ours

@@ -129,8 +129,10 @@ def pre_push_hook(
     # branches keep a new branch's range to what the remote lacks.
     revisions = push_revisions(ranges, remote, exclude_remotes=from_pre_commit)
     result = _run(revisions, config, repo)
-    defaults = default_branches(repo, remote)
-    result = awaiting_review(result, ranges, defaults, on_local_default(repo, remote, defaults))
+    if _blocked_by(result, AWAITS_REVIEW):  # else nothing to relax: no git for it
+        defaults = default_branches(repo, remote)
+        merging = on_local_default(repo, remote, defaults)
+        result = awaiting_review(result, ranges, defaults, merging)
     return result.exit_code, "".join(
         f"{line}\n" for line in [*lines, *_report(result, ranges, remote, url)]
     )
@@ -159,15 +161,19 @@ def default_branches(repo: object, remote: str) -> frozenset[str]:
 
 
 def on_local_default(repo: object, remote: str, defaults: frozenset[str]) -> frozenset[str]:
-    """The commits of this clone's own default branches that the remote lacks: they
-    are on their way to its default branch, whichever ref a push names first
-    (pre-commit shows the hook only that one)."""
-    local = [ref for ref in sorted(defaults) if _exists(repo, ref)]
-    if not local:
+    """The commits of this clone's own default branches that the remote's copy of
+    the same branch lacks: they are on their way there, whichever ref a push names
+    first (pre-commit shows the hook only that one). A branch the remote has no
+    tracking ref for (a push to a URL, a remote never fetched) tells nothing."""
+    if not remote:
         return frozenset()
-    exclude = [f"--remotes={remote}"] if remote else []
-    out = repo.git.rev_list(*local, "--not", *exclude, "--")  # type: ignore[attr-defined]
-    return frozenset(out.split())
+    found: set[str] = set()
+    for ref in sorted(defaults):
+        tracking = f"refs/remotes/{remote}/{ref.removeprefix('refs/heads/')}"
+        if _exists(repo, ref) and _exists(repo, tracking):
+            out = repo.git.rev_list(ref, "--not", tracking, "--")  # type: ignore[attr-defined]
+            found.update(out.split())
+    return frozenset(found)
 
 
 def _exists(repo: object, ref: str) -> bool:
@@ -176,6 +182,12 @@ def _exists(repo: object, ref: str) -> bool:
     except Exception:
         return False
     return True
+
+
+def _blocked_by(result: CheckResult, code: str) -> bool:
+    from reviewgate.findings import Severity
+
+    return any(f.code == code and f.severity is Severity.ERROR for f in result.findings)
 
 
 def awaiting_review(
@@ -192,7 +204,7 @@ def awaiting_review(
     from reviewgate.findings import Severity
     from reviewgate.pushed_refs import reachable_within
 
-    if not any(f.code == AWAITS_REVIEW and f.severity is Severity.ERROR for f in result.findings):
+    if not _blocked_by(result, AWAITS_REVIEW):
         return result
     parents = {c.sha: c.parents for c in result.commits}
     merging = merging.union(*(
