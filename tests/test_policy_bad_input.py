@@ -174,6 +174,20 @@ PATH_HINT = "write a path inside the repository, from its top, e.g. '.reviewgate
             id="named-reviewers-in-one-string",
         ),
         pytest.param(
+            "signoff:\n  reviewers: ['Ann <ann@example.org>, bob@example.org']\n",
+            ".reviewgate.yaml:2: invalid reviewer 'Ann <ann@example.org>, bob@example.org' "
+            "in 'signoff.reviewers[0]' (write one reviewer per list item, "
+            "e.g. 'Grace Hopper <grace@example.org>')",
+            id="mixed-reviewers-in-one-string",
+        ),
+        pytest.param(
+            "signoff:\n  reviewers: ['ann@example.org, Bob <bob@example.org>']\n",
+            ".reviewgate.yaml:2: invalid reviewer 'ann@example.org, Bob <bob@example.org>' "
+            "in 'signoff.reviewers[0]' (write one reviewer per list item, "
+            "e.g. 'Grace Hopper <grace@example.org>')",
+            id="mixed-reviewers-other-order",
+        ),
+        pytest.param(
             "signoff:\n  reviewers: grace@example.org\n",
             ".reviewgate.yaml:2: 'signoff.reviewers' must be a list of reviewers, got a string; "
             'write a list, e.g. ["grace@example.org"]',

@@ -196,6 +196,9 @@ def read_email(r: Reader, node: Node, key: str) -> str:
     return value
 
 
+_ANOTHER_ADDRESS = re.compile(r"[^\s<>(),;@]+@[^\s<>(),;@]+\.[^\s<>(),;@]+")
+
+
 def read_reviewer(r: Reader, node: Node, key: str) -> str:
     """An entry RG303 can match: sign-offs whose email is not plausible are dropped
     before it looks, so an entry whose email is not plausible matches no one."""
@@ -203,9 +206,10 @@ def read_reviewer(r: Reader, node: Node, key: str) -> str:
 
     value = read_nonempty(r, node, key)
     # A name may hold an "@" ("@grace", "Grace (grace@navy)"); only a second address
-    # is a second reviewer.
+    # (one with a dotted domain, as RG303 needs) is a second reviewer.
     addresses = re.findall(r"<[^<>]*>", value)
-    if len(addresses) > 1 or (not addresses and value.count("@") > 1):
+    rest = re.sub(r"<[^<>]*>", " ", value) if addresses else value.replace("@", " ", 1)
+    if len(addresses) > 1 or _ANOTHER_ADDRESS.search(rest):
         hint = "one reviewer per list item"
     elif not plausible_email(reviewer_email(value)):
         hint = "an email with a dotted domain, alone or as 'Name <email>'"
