@@ -127,6 +127,12 @@ def test_a_parent_at_a_shallow_edge_is_not_a_test_commit(repo: Repo, tmp_path: P
     (finding,) = [f for c in json.loads(result.stdout)["commits"] for f in c["findings"]
                   if f["code"] == "RG201"]
     assert "lies at the edge of this shallow clone" in finding["message"]
+    # Under a policy that never pairs with a parent, the parent is beside the point.
+    policy = tmp_path / "same-commit.yaml"
+    policy.write_text("version: 1\nfixes:\n  pairing: same-commit\n")
+    same = check(Repo(shallow), "--config", str(policy), "-n", "1", "HEAD")
+    assert ("RG201", fix) in codes(same)
+    assert "shallow clone" not in same.stdout
 
 
 def test_a_test_commit_trailer_may_name_the_parent_outside(repo: Repo) -> None:

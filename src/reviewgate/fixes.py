@@ -304,7 +304,7 @@ def _pair(
             return Fix(commit, TWO_COMMIT, parent, tests, waiver, "; ".join(notes))
     if same_commit:
         return Fix(commit, SAME_COMMIT, None, own_tests, waiver, "; ".join(notes))
-    if first in unread:
+    if two_commit and first in unread:
         notes.append(f"its parent {first[:10]} lies at the edge of this shallow clone, so "
                      "what it changed is unknown (fetch more history: git fetch --deepen=1)")
     return Fix(commit, UNPAIRED, waiver=waiver, note="; ".join(notes))
