@@ -158,3 +158,21 @@ def test_parse_name_status_against_git(hooked: Repo) -> None:
         ChangedPath("R", "tests/test_renamed.py", "tests/test_app.py", 100),
         ChangedPath("A", "new\nline.py"),
     }
+
+
+@pytest.mark.parametrize("author,pushed,accepted", [
+    ("Tess Tester <tess@example.org>", True, False),  # someone else's, already on a remote
+    ("Tess Tester <tess@example.org>", False, True),  # goes up in the same range
+    (None, True, True),  # the fix's own author's test commit, already pushed
+])
+def test_head_pairs_as_check_would_pair_it(
+    hooked: Repo, author: str | None, pushed: bool, accepted: bool
+) -> None:
+    hooked.commit("test: show the bug\n", {"tests/test_bug.py": "assert False\n"},
+                  **({"author": author} if author else {}))
+    if pushed:
+        hooked.git("update-ref", "refs/remotes/origin/main", "HEAD")
+    stage(hooked, {"src/app.py": "x = 2\n"})
+    result = commit(hooked, "fix: the bug\n")
+    assert (result.returncode == 0) is accepted, out(result)
+    assert ("RG201" in out(result)) is not accepted

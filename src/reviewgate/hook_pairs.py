@@ -4,7 +4,9 @@ Only a fix pays: for any other message no git process runs. A fix costs one
 `git diff --cached` (the staged paths, which is what the commit will change; git
 points GIT_INDEX_FILE at the right index for `commit -a` and `commit PATH`), and
 a second process, for HEAD's paths, only when the staged paths alone do not pair
-it and policy allows the two-commit shape.
+it and policy allows the two-commit shape. HEAD pairs as `check` would pair it:
+when it is not pushed yet (it goes up in the same range), or when the fix's author
+wrote it too; telling the first costs a third process, only for someone else's.
 
 What the hook cannot see, it leaves to `reviewgate check` (CI, pre-receive):
 - `git commit --amend` is not told to the hook, so an amended fix is judged by
@@ -44,7 +46,7 @@ def staged_pair_findings(commit: Commit, policy: Policy, cwd: str) -> list[Findi
     (fix,) = pair_fixes([fix_commit], policy, {})
     if fix.shape == UNPAIRED and policy.fixes.pairing != "same-commit":
         head = read_head(cwd)
-        if head is not None:
+        if head is not None and _may_be_its_test(head, commit, cwd):
             fix_commit = replace(fix_commit, parents=(head.sha, *commit.parents[1:]))
             (fix,) = pair_fixes([fix_commit, head], policy, {})
     named = [v.strip().lower() for v in fix_commit.trailer_values(TEST_COMMIT_TRAILER)]
@@ -63,16 +65,36 @@ def staged_pair_findings(commit: Commit, policy: Policy, cwd: str) -> list[Findi
 def read_head(cwd: str) -> Commit | None:
     """HEAD's sha and changed paths (against its first parent), or None before the
     first commit."""
-    args = ["diff-tree", "-r", "--root", "--always", "--diff-merges=first-parent"]
+    args = ["diff-tree", "-r", "--root", "--always", "--diff-merges=first-parent",
+            "--format=%H%x00%ae"]
     try:
         out = hookenv.run_git([*args, *_DIFF_OPTIONS, "HEAD"], cwd)
     except GitError:
         return None
     sha, _, rest = out.partition("\0")
+    email, _, rest = rest.partition("\0")
     if not sha:
         return None
-    nobody = Person("", "")
-    return Commit(sha.strip(), (), nobody, nobody, "", changes=parse_name_status(rest))
+    author = Person("", email)
+    changes = parse_name_status(rest.lstrip("\n"))
+    return Commit(sha.strip(), (), author, Person("", ""), "", changes=changes)
+
+
+def _may_be_its_test(head: Commit, fix: Commit, cwd: str) -> bool:
+    """Whether HEAD may be the pending fix's test commit, as `check` decides: it
+    is, unless someone else wrote it and it is already pushed (then it lies outside
+    any range the fix is checked in, and only the fix's own author's counts)."""
+    from reviewgate.signoff_sources import normal_email
+
+    if normal_email(head.author.email) == normal_email(fix.author.email):
+        return True
+    try:
+        pushed = hookenv.run_git(
+            ["for-each-ref", "--count=1", "--contains", head.sha, "refs/remotes/"], cwd
+        )
+    except GitError:
+        return True  # cannot tell: leave it to check
+    return not pushed.strip()
 
 
 def parse_name_status(text: str) -> tuple[ChangedPath, ...]:
