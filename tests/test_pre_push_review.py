@@ -129,3 +129,12 @@ def test_a_push_without_rg301_runs_no_extra_git(repo: Repo, tmp_path: Path) -> N
     argvs = [json.loads(line).get("argv", []) for line in trace.read_text().splitlines()]
     ours = [a for a in argvs if "symbolic-ref" in a or ("rev-list" in a and "--objects" not in a)]
     assert not ours, ours
+
+
+def test_a_push_for_review_to_gerrit_is_not_blocked(repo: Repo, tmp_path: Path) -> None:
+    # Gerrit's workflow: commit on main, push to refs/for/main for review.
+    pusher, server = setup(repo, tmp_path)
+    tip = pusher.commit(ASSISTED, {"b.txt": "b\n"})
+    result = push(pusher, "HEAD:refs/for/main")
+    assert result.returncode == 0, out(result)
+    assert remote_ref(server, "refs/for/main") == tip

@@ -131,7 +131,10 @@ def pre_push_hook(
     result = _run(revisions, config, repo)
     if _blocked_by(result, AWAITS_REVIEW):  # else nothing to relax: no git for it
         defaults = default_branches(repo, remote)
-        merging = on_local_default(repo, remote, defaults)
+        # Gerrit's refs/for/BRANCH takes changes for review, whatever branch they
+        # were made on: a push there alone sends nothing on its way to merge.
+        for_review = all(r.update.ref.startswith("refs/for/") for r in ranges)
+        merging = frozenset() if for_review else on_local_default(repo, remote, defaults)
         result = awaiting_review(result, ranges, defaults, merging)
     return result.exit_code, "".join(
         f"{line}\n" for line in [*lines, *_report(result, ranges, remote, url)]
