@@ -304,7 +304,7 @@ def _pair(
             return Fix(commit, TWO_COMMIT, parent, tests, waiver, "; ".join(notes))
     if same_commit:
         return Fix(commit, SAME_COMMIT, None, own_tests, waiver, "; ".join(notes))
-    if two_commit and first in unread:
+    if two_commit and first is not None and first in unread:
         notes.append(f"its parent {first[:10]} lies at the edge of this shallow clone, so "
                      "what it changed is unknown (fetch more history: git fetch --deepen=1)")
     return Fix(commit, UNPAIRED, waiver=waiver, note="; ".join(notes))
@@ -321,6 +321,7 @@ def _explicit_pair(
     named = commit.trailer_values(TEST_COMMIT_TRAILER)[0].strip()
     sha = _named_test_commit(commit, index)
     first = commit.parents[0] if commit.parents else ""
+    between: list[Commit] | None
     if sha is None and _own(outside.get(first), commit) is not None and _names(commit, first):
         sha, between = first, []  # the parent, read from beyond the range
     elif sha is None:

@@ -116,13 +116,13 @@ def interrupts_as_keyboard_interrupt() -> Iterator[None]:
         yield
     except KeyboardInterrupt:
         interrupted = True
-        for signum in previous:
-            signal.signal(signum, signal.SIG_IGN)
+        for taken_over in previous:
+            signal.signal(taken_over, signal.SIG_IGN)
         raise
     finally:
         if not interrupted and not taken:
-            for signum, handler in previous.items():
-                signal.signal(signum, handler)  # type: ignore[arg-type]
+            for taken_over, handler in previous.items():
+                signal.signal(taken_over, handler)  # type: ignore[arg-type]
 
 
 def verdict_line(verdict: Verdict, subjects: dict[str, str]) -> str:
