@@ -136,8 +136,10 @@ def detect_agent(environ: Mapping[str, str]) -> AgentInfo | None:
     for tool_name, probe, model_vars in _PROBES:
         evidence = probe(environ)
         if evidence:
-            model = next((environ[v] for v in model_vars if environ.get(v, "").strip()), None)
-            return _named(tool_name, model, evidence, strict=True)
+            named_model = next(
+                (environ[v] for v in model_vars if environ.get(v, "").strip()), None
+            )
+            return _named(tool_name, named_model, evidence, strict=True)
     return None
 
 

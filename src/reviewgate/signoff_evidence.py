@@ -18,7 +18,7 @@ from __future__ import annotations
 import contextlib
 import os
 import tempfile
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import replace
 
 from reviewgate.ancestry import Ancestry
@@ -171,7 +171,7 @@ def _gpg_program(repo: gitpython.Repo) -> str:
 
 
 @contextlib.contextmanager
-def _temporary_file(text: str) -> Iterable[str]:
+def _temporary_file(text: str) -> Iterator[str]:
     handle, path = tempfile.mkstemp(prefix="reviewgate-")
     try:
         with os.fdopen(handle, "w", encoding="utf-8") as out:

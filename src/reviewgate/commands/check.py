@@ -198,7 +198,7 @@ def report_needs_paths(fmt: str) -> bool:
 
 
 def trusted_policy(
-    repo: object, config: str | None, trusted: str | None, head: str
+    repo: Any, config: str | None, trusted: str | None, head: str
 ) -> tuple[Policy, tuple[str, ...]]:
     """The policy that judges the range, and notes about it.
 

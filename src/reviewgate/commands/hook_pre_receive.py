@@ -142,7 +142,7 @@ def pre_receive_hook(
     checked = 0
     unapproved = False
     for receive in ranges:
-        result = _check(receive, config, where, approvals_at)
+        result = _check(receive, config, str(where), approvals_at)
         checked += len(result.commits)
         if result.findings or result.notes:
             lines.extend(_render(result, receive).splitlines())

@@ -15,6 +15,10 @@ from reviewgate.commands.check import CheckResult, short_rev
 from reviewgate.evidence import Verdict
 from reviewgate.findings import Finding, Severity, has_errors
 
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import TextIO
+
 VERIFY_CODES = ("RG202", "RG203", "RG205")
 LABELS = {
     "proven": "proven (red, then green)",
@@ -200,7 +204,7 @@ class Progress:
             self._bar = None
 
 
-def sys_stderr() -> object:
+def sys_stderr() -> TextIO:
     import sys
 
     return sys.stderr

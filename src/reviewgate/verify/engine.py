@@ -8,7 +8,7 @@ by the calling thread as results arrive, so a Ctrl-C keeps what finished.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Generator, Sequence
 from contextlib import closing
 from dataclasses import dataclass
 
@@ -133,7 +133,7 @@ def verify_jobs(
 
 def _run_all(
     git_dir: str, todo: Sequence[Prepared], policy: Policy, parallel: int
-) -> Iterator[tuple[Prepared, Verdict, bool]]:
+) -> Generator[tuple[Prepared, Verdict, bool], None, None]:
     """Yield (prepared, verdict, cacheable) as jobs finish. On Ctrl-C or SIGTERM
     (raised here as KeyboardInterrupt) every command is killed and every worker
     removes its worktree before the exception goes on."""
