@@ -134,3 +134,27 @@ def test_pre_commit_pre_push_stage(pre_commit_pusher: Repo, server: Path) -> Non
                          capture_output=True, timeout=600)
     assert new.returncode == 0, out(new)
     assert remote_ref(server, "topic") == repo.head()
+
+
+@pytest.mark.slow
+def test_pre_commit_main_after_a_warned_topic_needs_the_sign_off(
+    pre_commit_pusher: Repo, server: Path
+) -> None:
+    # Under pre-commit the walk excludes what any remote branch has: the unsigned
+    # commit that went up to dev with RG301 as a warning must not reach main.
+    repo = pre_commit_pusher
+    env = _without_pythonpath()
+    repo.git("checkout", "-q", "-b", "dev")
+    unsigned = repo.commit("feat: tool-written\n\nAssisted-by: Claude:opus-4\n",
+                           {"d.txt": "d\n"})
+    to_dev = subprocess.run(["git", "push", "origin", "dev"], cwd=repo.path, env=env,
+                            capture_output=True, timeout=600)
+    assert to_dev.returncode == 0, out(to_dev)
+    assert "RG301" in out(to_dev)
+    repo.git("checkout", "-q", "main")
+    repo.git("merge", "-q", "--ff-only", "dev")
+    to_main = subprocess.run(["git", "push", "origin", "main"], cwd=repo.path, env=env,
+                             capture_output=True, timeout=600)
+    assert to_main.returncode != 0, out(to_main)
+    assert f"{unsigned[:10]} RG301" in out(to_main)
+    assert remote_ref(server, "main") != unsigned

@@ -7,7 +7,9 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from conftest import Repo
+import pytest
+
+from conftest import Repo, git
 from test_hook_commit_msg import FOOTER, out, run_git
 from test_hook_pre_push import make_pusher, make_server, push, remote_ref
 
@@ -120,9 +122,12 @@ def test_a_push_to_a_url_is_not_blocked_by_commits_the_server_has(
 
 
 def test_a_push_without_rg301_runs_no_extra_git(repo: Repo, tmp_path: Path) -> None:
+    # The common push: one branch the remote has, read from its old commit.
     pusher, _server = setup(repo, tmp_path)
     pusher.git("checkout", "-q", "-b", "topic")
     pusher.commit("feat: plain\n", {"c.txt": "c\n"})
+    assert push(pusher, "topic").returncode == 0
+    pusher.commit("feat: more\n", {"d.txt": "d\n"})
     trace = tmp_path / "trace.json"
     result = run_git(pusher, "push", "origin", "topic", env={"GIT_TRACE2_EVENT": str(trace)})
     assert result.returncode == 0, out(result)
@@ -138,3 +143,61 @@ def test_a_push_for_review_to_gerrit_is_not_blocked(repo: Repo, tmp_path: Path) 
     result = push(pusher, "HEAD:refs/for/main")
     assert result.returncode == 0, out(result)
     assert remote_ref(server, "refs/for/main") == tip
+
+
+def _warned_on_dev(pusher: Repo) -> str:
+    """An unsigned commit pushed to a topic branch, where RG301 only warns."""
+    pusher.git("checkout", "-q", "-b", "dev")
+    tip = pusher.commit(ASSISTED, {"b.txt": "b\n"})
+    assert push(pusher, "dev").returncode == 0
+    return tip
+
+
+@pytest.mark.parametrize("refs", [["main", "v1"], ["main", "dev:refs/heads/backup"]])
+def test_main_pushed_with_a_new_ref_still_needs_the_sign_off(
+    repo: Repo, tmp_path: Path, refs: list[str]
+) -> None:
+    # One walk for all refs excluded everything the remote had, the warned commit
+    # on dev included, and main received it unjudged.
+    pusher, server = setup(repo, tmp_path)
+    _warned_on_dev(pusher)
+    pusher.git("checkout", "-q", "main")
+    pusher.git("merge", "-q", "--ff-only", "dev")
+    pusher.git("tag", "-a", "v1", "-m", "release")
+    before = remote_ref(server, "refs/heads/main")
+    result = push(pusher, *refs)
+    assert result.returncode != 0, out(result)
+    assert "RG301" in out(result)
+    assert remote_ref(server, "refs/heads/main") == before
+
+
+def test_a_new_default_branch_needs_the_sign_off(repo: Repo, tmp_path: Path) -> None:
+    pusher, server = setup(repo, tmp_path)
+    _warned_on_dev(pusher)
+    result = push(pusher, "dev:master")
+    assert result.returncode != 0, out(result)
+    assert remote_ref(server, "refs/heads/master") is None
+
+
+def test_a_force_push_over_an_unknown_main_needs_the_sign_off(
+    repo: Repo, tmp_path: Path
+) -> None:
+    pusher, server = setup(repo, tmp_path)
+    _warned_on_dev(pusher)
+    # Someone else moves the server's main; this clone never fetches it.
+    other = tmp_path / "other"
+    git(tmp_path, "clone", "-q", str(server), str(other))
+    git(other, "commit", "-q", "--allow-empty", "-m", "feat: elsewhere")
+    git(other, "push", "-q", "origin", "main")
+    moved = remote_ref(server, "refs/heads/main")
+    result = push(pusher, "-f", "dev:main")
+    assert result.returncode != 0, out(result)
+    assert remote_ref(server, "refs/heads/main") == moved
+
+
+def test_gerrit_submit_is_a_merge_not_a_review(repo: Repo, tmp_path: Path) -> None:
+    pusher, _server = setup(repo, tmp_path)
+    pusher.commit(ASSISTED, {"b.txt": "b\n"})
+    result = push(pusher, "HEAD:refs/for/main%submit")
+    assert result.returncode != 0, out(result)
+    assert "RG301" in out(result)

@@ -129,12 +129,25 @@ def pre_push_hook(
     # branches keep a new branch's range to what the remote lacks.
     revisions = push_revisions(ranges, remote, exclude_remotes=from_pre_commit)
     result = _run(revisions, config, repo)
+    # One ref, read from its own old commit, is exact. Otherwise the shared walk
+    # excludes what any remote ref has, and a commit that went up to a topic
+    # branch with RG301 as a warning would slip into main unjudged.
+    shared = len(ranges) > 1 or from_pre_commit or ranges[0].base is None
+    defaults = default_branches(repo, remote) if shared else frozenset()
+    to_default = default_walk(ranges, remote, defaults, repo) if shared else None
+    merging: frozenset[str] = frozenset()
+    if to_default is not None:
+        headed = _run(to_default, config, repo)
+        result = _joined(result, headed)
+        merging = frozenset(c.sha for c in headed.commits)
     if _blocked_by(result, AWAITS_REVIEW):  # else nothing to relax: no git for it
-        defaults = default_branches(repo, remote)
+        defaults = defaults or default_branches(repo, remote)
         # Gerrit's refs/for/BRANCH takes changes for review, whatever branch they
-        # were made on: a push there alone sends nothing on its way to merge.
-        for_review = all(r.update.ref.startswith("refs/for/") for r in ranges)
-        merging = frozenset() if for_review else on_local_default(repo, remote, defaults)
+        # were made on: a push there alone sends nothing on its way to merge
+        # (unless %submit merges it at once).
+        for_review = all(_for_review(r.update.ref) for r in ranges)
+        if not for_review:
+            merging |= on_local_default(repo, remote, defaults)
         result = awaiting_review(result, ranges, defaults, merging)
     return result.exit_code, "".join(
         f"{line}\n" for line in [*lines, *_report(result, ranges, remote, url)]
@@ -185,6 +198,48 @@ def _exists(repo: object, ref: str) -> bool:
     except Exception:
         return False
     return True
+
+
+def default_walk(
+    ranges: Sequence[PushRange], remote: str, defaults: frozenset[str], repo: object
+) -> tuple[str, ...] | None:
+    """The selection of what the push sends to default branches, each from its own
+    old commit, excluding only what the remote's default branches already hold (as
+    their tracking refs say): those were judged on their way there. None when the
+    push names no default branch."""
+    chosen = [r for r in ranges if r.update.ref in defaults]
+    if not chosen:
+        return None
+    tips = list(dict.fromkeys(r.tip for r in chosen))
+    bases = [f"^{b}" for b in dict.fromkeys(r.base for r in chosen if r.base is not None)]
+    tracking = [
+        f"refs/remotes/{remote}/{ref.removeprefix('refs/heads/')}" for ref in sorted(defaults)
+    ] if remote else []
+    held = [ref for ref in tracking if _exists(repo, ref)]
+    return (*tips, *bases, *(["--not", *held] if held else []))
+
+
+def _joined(result: CheckResult, headed: CheckResult) -> CheckResult:
+    """`result` with the commits (and their findings) that only `headed`, the walk
+    of what goes to default branches, found."""
+    from dataclasses import replace
+
+    seen = {c.sha for c in result.commits}
+    extra = tuple(c for c in headed.commits if c.sha not in seen)
+    if not extra:
+        return result
+    added = {c.sha for c in extra}
+    return replace(
+        result,
+        commits=(*result.commits, *extra),
+        findings=(*result.findings, *(f for f in headed.findings if f.sha in added)),
+    )
+
+
+def _for_review(ref: str) -> bool:
+    # refs/for/main%submit (or %submit,…) merges the change during the push.
+    target, _, options = ref.partition("%")
+    return target.startswith("refs/for/") and "submit" not in options.split(",")
 
 
 def _blocked_by(result: CheckResult, code: str) -> bool:
