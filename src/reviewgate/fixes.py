@@ -10,7 +10,7 @@ count):
 - same-commit: the fix C changes test files and source files;
 - two-commit: a test-only commit T (test files, and ignored files if any) comes
   just before the fix F, as F's first parent, in the range or just outside it
-  when F's author wrote it too (their test commit already pushed or merged);
+  when F's author wrote it or no default branch holds it yet (OutsideParents);
   or F names an earlier test-only commit of the range in a
   `Test-commit: <sha>` trailer. The
   trailer wins over adjacency, and an explicit pair also counts when T is not F's
@@ -35,7 +35,7 @@ rules look at them.
 from __future__ import annotations
 
 import re
-from collections.abc import Collection, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -124,6 +124,35 @@ def fix_candidates(commits: Sequence[Commit], policy: Policy) -> set[str]:
     return wanted
 
 
+@dataclass(frozen=True)
+class OutsideParents:
+    """First parents of fixes that lie outside the range, read apart from it."""
+
+    commits: Mapping[str, Commit]  # by sha
+    unread: frozenset[str] = frozenset()  # at a shallow clone's edge: changes unknown
+    # Not yet on a branch that is merged (the remote's or server's default branch):
+    # they go up for review with the fix, whoever wrote them.
+    unmerged: frozenset[str] = frozenset()
+
+    def may_pair(self, sha: str, fix: Commit) -> Commit | None:
+        """The outside parent `sha` when it may be `fix`'s test commit: the fix's
+        own author wrote it, or it is not merged yet (someone else's test commit on
+        the base branch is not this fix's test). Never a merge: against its first
+        parent it shows whatever branch it brought in, as if it were its own."""
+        parent = self.commits.get(sha)
+        if parent is None or len(parent.parents) > 1:
+            return None
+        if sha in self.unmerged:
+            return parent
+        from reviewgate.signoff_sources import normal_email
+
+        same = normal_email(parent.author.email) == normal_email(fix.author.email)
+        return parent if same else None
+
+
+NO_OUTSIDE = OutsideParents({})
+
+
 def outside_parents(commits: Sequence[Commit], policy: Policy) -> list[str]:
     """The first parents of the range's fixes that lie outside the range, oldest
     fix first: each may be its fix's test commit, read apart from the range."""
@@ -152,19 +181,6 @@ class _ShaIndex:
     def starting_with(self, prefix: str) -> list[str]:
         bucket = self._by_prefix.get(prefix[:_MIN_PREFIX], [])
         return [sha for sha in bucket if sha.startswith(prefix)]
-
-
-def _own(parent: Commit | None, fix: Commit) -> Commit | None:
-    """`parent`, read from beyond the range, when the fix's own author wrote it: a
-    test commit already pushed or merged is that fix's test only if it is theirs.
-    Someone else's test-only commit on the base branch is not (a fix that merely
-    branches off it would pass for paired)."""
-    if parent is None:
-        return None
-    from reviewgate.signoff_sources import normal_email
-
-    same = normal_email(parent.author.email) == normal_email(fix.author.email)
-    return parent if same else None
 
 
 def _named_prefixes(commit: Commit) -> list[str]:
@@ -248,17 +264,15 @@ def pair_fixes(
     commits: Sequence[Commit],
     policy: Policy,
     diffs: Mapping[str, CommitDiff],
-    outside: Mapping[str, Commit] | None = None,
-    unread: Collection[str] = (),
+    outside: OutsideParents = NO_OUTSIDE,
 ) -> list[Fix]:
     """Every fix of `commits` that policy selects, with its shape, in range order.
-    `outside` holds first parents of fixes read from beyond the range (by sha):
-    each may be its fix's test commit, and nothing else. `unread` names parents
-    that could not be read (a shallow clone's edge), for the report to say so."""
+    `outside` holds first parents of fixes read from beyond the range: each may be
+    its fix's test commit (OutsideParents.may_pair), and nothing else."""
     by_sha = {commit.sha: commit for commit in commits}
     index = _ShaIndex(by_sha)
     return [
-        _pair(commit, by_sha, index, policy, diffs, outside or {}, unread)
+        _pair(commit, by_sha, index, policy, diffs, outside)
         for commit in _fixes(commits, policy)
     ]
 
@@ -269,8 +283,7 @@ def _pair(
     index: _ShaIndex,
     policy: Policy,
     diffs: Mapping[str, CommitDiff],
-    outside: Mapping[str, Commit],
-    unread: Collection[str],
+    outside: OutsideParents,
 ) -> Fix:
     changes = _changes_of(commit, diffs)
     kinds = _kinds(changes, policy)
@@ -292,7 +305,7 @@ def _pair(
     own_tests = _existing_tests(changes, policy)
     same_commit = pairing in ("same-commit", "either") and bool(own_tests)
     first = commit.parents[0] if commit.parents else None
-    parent = None if first is None else (by_sha.get(first) or _own(outside.get(first), commit))
+    parent = None if first is None else (by_sha.get(first) or outside.may_pair(first, commit))
     if two_commit and parent is not None:
         parent_changes = _changes_of(parent, diffs)
         parent_tests = _kinds(parent_changes, policy)[TEST]
@@ -304,7 +317,7 @@ def _pair(
             return Fix(commit, TWO_COMMIT, parent, tests, waiver, "; ".join(notes))
     if same_commit:
         return Fix(commit, SAME_COMMIT, None, own_tests, waiver, "; ".join(notes))
-    if two_commit and first is not None and first in unread:
+    if two_commit and first is not None and first in outside.unread:
         notes.append(f"its parent {first[:10]} lies at the edge of this shallow clone, so "
                      "what it changed is unknown (fetch more history: git fetch --deepen=1)")
     return Fix(commit, UNPAIRED, waiver=waiver, note="; ".join(notes))
@@ -316,13 +329,13 @@ def _explicit_pair(
     index: _ShaIndex,
     policy: Policy,
     diffs: Mapping[str, CommitDiff],
-    outside: Mapping[str, Commit],
+    outside: OutsideParents,
 ) -> tuple[Commit | None, str]:
     named = commit.trailer_values(TEST_COMMIT_TRAILER)[0].strip()
     sha = _named_test_commit(commit, index)
     first = commit.parents[0] if commit.parents else ""
     between: list[Commit] | None
-    if sha is None and _own(outside.get(first), commit) is not None and _names(commit, first):
+    if sha is None and outside.may_pair(first, commit) is not None and _names(commit, first):
         sha, between = first, []  # the parent, read from beyond the range
     elif sha is None:
         return None, f"{TEST_COMMIT_TRAILER}: {named!r} names no single commit of the range"
@@ -333,7 +346,7 @@ def _explicit_pair(
             f"{TEST_COMMIT_TRAILER}: {named!r} is not an earlier commit on the fix's "
             "first-parent line in the range"
         )
-    test_commit = by_sha.get(sha) or outside[sha]
+    test_commit = by_sha.get(sha) or outside.commits[sha]
     if not _is_test_only(_changes_of(test_commit, diffs), policy):
         return None, (
             f"{TEST_COMMIT_TRAILER}: {named!r} names {test_commit.short_sha}, "

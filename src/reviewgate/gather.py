@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from typing import Any
 
     from reviewgate.commit import Commit
+    from reviewgate.fixes import OutsideParents
     from reviewgate.policy import Policy
 
 
@@ -35,6 +36,17 @@ class GatherOptions:
     # The approvals notes commit to read instead of the approvals ref: pre-receive's
     # view of approvals pushed together with the branch they approve.
     approvals_at: str | None = None
+    # Revisions whose history is merged (the default branches, as refs or shas; a
+    # missing one is ignored). A fix's parent outside the range that they do not
+    # hold goes up with the fix, and may be its test commit whoever wrote it.
+    # Empty: the trusted revision, if any.
+    merged: tuple[str, ...] = ()
+
+
+def merged_revisions(options: GatherOptions) -> tuple[str, ...]:
+    if options.merged:
+        return options.merged
+    return (options.trusted,) if options.trusted else ()
 
 
 def pairs_enabled(policy: Policy) -> bool:
@@ -50,18 +62,24 @@ def signoff_enabled(policy: Policy) -> bool:
 
 
 def outside_parent_commits(
-    repo: Any, commits: Sequence[Commit], policy: Policy
-) -> tuple[dict[str, Commit], frozenset[str]]:
+    repo: Any, commits: Sequence[Commit], policy: Policy, merged: Sequence[str] = ()
+) -> OutsideParents:
     """The first parents of fixes that lie just outside the range, read with one
     `git log --no-walk` when there are any (usually none, or the range's oldest);
-    and those left unread at a shallow clone's edge, for the report to say so."""
-    from reviewgate.fixes import outside_parents
+    those left unread at a shallow clone's edge, for the report to say so; and,
+    with one more, those that the `merged` revisions (default branches) do not
+    hold yet."""
+    from reviewgate.fixes import NO_OUTSIDE, OutsideParents, outside_parents
     from reviewgate.git import read_listed_commits, shallow_boundary
 
     shas = outside_parents(commits, policy)
     if not shas:
-        return {}, frozenset()
-    return read_listed_commits(repo, shas), frozenset(shas) & shallow_boundary(repo)
+        return NO_OUTSIDE
+    found = read_listed_commits(repo, shas)
+    unmerged = read_listed_commits(repo, list(found), merged) if found and merged else {}
+    return OutsideParents(
+        found, frozenset(shas) & shallow_boundary(repo), frozenset(unmerged)
+    )
 
 
 def gather_evidence(
@@ -82,17 +100,17 @@ def gather_evidence(
         # Only fixes, their first parents and named test commits pay for a diff. In
         # range order: git reads neighbouring trees from its packs twice as fast.
         wanted = fix_candidates(commits, policy)
-        outside, unread = outside_parent_commits(repo, commits, policy)
-        wanted |= outside.keys()
+        outside = outside_parent_commits(repo, commits, policy, merged_revisions(options))
+        wanted |= outside.commits.keys()
         # check read most of them while the log streamed (diff_prefetch); what is
         # left (commits a Test-commit trailer names, parents outside) is read here.
         have = {sha: diff for sha, diff in (options.diffs or {}).items() if sha in wanted}
         left = wanted - have.keys()
         ordered = [commit.sha for commit in commits if commit.sha in left]
-        ordered += [sha for sha in outside if sha in left]
+        ordered += [sha for sha in outside.commits if sha in left]
         diffs: Mapping[str, CommitDiff] = {**have, **read_changes(repo, ordered, policy)}
         # Pairing reads paths only, so the pairs found now hold for the rules too.
-        fixes = tuple(pair_fixes(commits, policy, diffs, outside, unread))
+        fixes = tuple(pair_fixes(commits, policy, diffs, outside))
         paths_only = diffs
         if enabled(policy, "RG204"):
             # Line changes only where a fix modifies a test file: trees are cheap
@@ -100,7 +118,7 @@ def gather_evidence(
             # concerns gather, and the sign-off rules judge.
             needed = weakening_candidates(fixes, diffs)
             chosen = {c.sha: needed[c.sha] for c in commits if c.sha in needed}
-            chosen |= {sha: needed[sha] for sha in outside if sha in needed}
+            chosen |= {sha: needed[sha] for sha in outside.commits if sha in needed}
             if chosen:
                 diffs = PendingDiffs(diffs, start_test_patches(repo, chosen, policy, diffs))
         evidence = replace(evidence, diffs=diffs, fixes=fixes)

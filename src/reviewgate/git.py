@@ -211,15 +211,19 @@ def read_commits(
         raise GitError(_explain_log_error(stderr, spec))
 
 
-def read_listed_commits(repo: gitpython.Repo, shas: Sequence[str]) -> dict[str, Commit]:
+def read_listed_commits(
+    repo: gitpython.Repo, shas: Sequence[str], held_by: Sequence[str] = ()
+) -> dict[str, Commit]:
     """The commits `shas` name, each alone (no history walk), by sha: one `git log`.
-    A commit this clone lacks, and one at a shallow clone's edge (whose parents
-    and so whose changes git cannot know), is left out."""
+    A commit this clone lacks, one at a shallow clone's edge (whose parents and so
+    whose changes git cannot know), and one the revisions `held_by` reach (a
+    missing revision among them is ignored) is left out."""
     cut = shallow_boundary(repo)
     listed = [sha for sha in shas if sha not in cut]
     if not listed:
         return {}
-    spec = RangeSpec(("--no-walk=unsorted", "--ignore-missing", *listed))
+    exclude = ("--not", *held_by) if held_by else ()
+    spec = RangeSpec(("--no-walk=unsorted", "--ignore-missing", *listed, *exclude))
     return {commit.sha: commit for commit in read_commits(repo, spec, with_paths=False)}
 
 

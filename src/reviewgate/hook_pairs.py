@@ -66,35 +66,45 @@ def read_head(cwd: str) -> Commit | None:
     """HEAD's sha and changed paths (against its first parent), or None before the
     first commit."""
     args = ["diff-tree", "-r", "--root", "--always", "--diff-merges=first-parent",
-            "--format=%H%x00%ae"]
+            "--format=%H%x00%ae%x00%P"]
     try:
         out = hookenv.run_git([*args, *_DIFF_OPTIONS, "HEAD"], cwd)
     except GitError:
         return None
     sha, _, rest = out.partition("\0")
     email, _, rest = rest.partition("\0")
+    parents, _, rest = rest.partition("\0")
     if not sha:
         return None
     author = Person("", email)
     changes = parse_name_status(rest.lstrip("\n"))
-    return Commit(sha.strip(), (), author, Person("", ""), "", changes=changes)
+    return Commit(sha.strip(), tuple(parents.split()), author, Person("", ""), "",
+                  changes=changes)
 
 
 def _may_be_its_test(head: Commit, fix: Commit, cwd: str) -> bool:
-    """Whether HEAD may be the pending fix's test commit, as `check` decides: it
-    is, unless someone else wrote it and it is already pushed (then it lies outside
-    any range the fix is checked in, and only the fix's own author's counts)."""
+    """Whether HEAD may be the pending fix's test commit, as `check` and pre-push
+    decide. Not pushed yet, it goes up in the fix's range: yes. Already on a
+    remote, it lies outside that range (OutsideParents.may_pair): not a merge, and
+    the fix's author wrote it or no default branch (main, master, a remote's HEAD)
+    holds it yet."""
     from reviewgate.signoff_sources import normal_email
 
-    if normal_email(head.author.email) == normal_email(fix.author.email):
-        return True
     try:
-        pushed = hookenv.run_git(
-            ["for-each-ref", "--count=1", "--contains", head.sha, "refs/remotes/"], cwd
+        out = hookenv.run_git(
+            ["for-each-ref", "--format=%(refname)", "--contains", head.sha, "refs/remotes/"],
+            cwd,
         )
     except GitError:
         return True  # cannot tell: leave it to check
-    return not pushed.strip()
+    holders = out.split()
+    if not holders:
+        return True
+    if len(head.parents) > 1:
+        return False
+    if normal_email(head.author.email) == normal_email(fix.author.email):
+        return True
+    return not any(ref.endswith(("/main", "/master", "/HEAD")) for ref in holders)
 
 
 def parse_name_status(text: str) -> tuple[ChangedPath, ...]:

@@ -128,7 +128,7 @@ def pre_push_hook(
     # pre-commit's old commit may be a parent it computed: the remote-tracking
     # branches keep a new branch's range to what the remote lacks.
     revisions = push_revisions(ranges, remote, exclude_remotes=from_pre_commit)
-    result = _run(revisions, config, repo)
+    result = _run(revisions, config, repo, remote)
     # One ref, read from its own old commit, is exact. Otherwise the shared walk
     # excludes what any remote ref has, and a commit that went up to a topic
     # branch with RG301 as a warning would slip into main unjudged.
@@ -137,7 +137,7 @@ def pre_push_hook(
     to_default = default_walk(ranges, remote, defaults, repo) if shared else None
     merging: frozenset[str] = frozenset()
     if to_default is not None:
-        headed = _run(to_default, config, repo)
+        headed = _run(to_default, config, repo, remote)
         result = _joined(result, headed)
         merging = frozenset(c.sha for c in headed.commits)
     if _blocked_by(result, AWAITS_REVIEW):  # else nothing to relax: no git for it
@@ -283,11 +283,20 @@ def awaiting_review(
     return replace(result, findings=relaxed, notes=(*result.notes, note))
 
 
-def _run(revisions: Sequence[str], config: str | None, repo: object) -> CheckResult:
+def _run(
+    revisions: Sequence[str], config: str | None, repo: object, remote: str
+) -> CheckResult:
     from reviewgate.commands.check import run_check
+    from reviewgate.gather import GatherOptions
 
     cwd = repo.working_tree_dir or repo.git_dir  # type: ignore[attr-defined]
-    return run_check(revisions=revisions, config=config, cwd=cwd, deepen=False, with_paths=False)
+    # A fix's test commit already on the remote goes up with it for review unless
+    # the remote's default branch holds it (then only the fix's author's counts).
+    merged = tuple(f"refs/remotes/{remote}/{name}" for name in ("HEAD", "main", "master"))
+    return run_check(
+        revisions=revisions, config=config, cwd=cwd, deepen=False, with_paths=False,
+        gather=GatherOptions(merged=merged if remote else ()),
+    )
 
 
 def _report(

@@ -207,7 +207,13 @@ def _check(
         with_paths=False,
         # Verdicts come from the cache only: running tests would write worktrees
         # and notes, and git allows no writes during pre-receive.
-        gather=GatherOptions(verify=False, approvals_at=approvals_at),
+        gather=GatherOptions(
+            verify=False,
+            approvals_at=approvals_at,
+            # A fix's test commit already on the server goes up with it for review
+            # unless the default branch holds it: the same rule as pre-push's.
+            merged=("HEAD", "refs/heads/main", "refs/heads/master"),
+        ),
     )
 
 

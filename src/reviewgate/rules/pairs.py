@@ -44,8 +44,9 @@ def fix_without_test(fix: Fix, policy: Policy) -> Finding | None:
     - in the same commit, which then changes test files and source files;
     - in the commit just before it (its first parent), which changes only test
       files (and files under `paths.ignore`). That commit may lie outside the
-      checked range (already pushed, or merged) when the fix's author wrote it:
-      someone else's test commit that the fix merely branches off is not its test;
+      checked range: already pushed and not merged yet (it goes up for review
+      with the fix), or written by the fix's own author. Someone else's test
+      commit on the base branch, or a merge that brought one in, is not its test;
     - in an earlier test-only commit of the range that the fix names with a
       `Test-commit: <sha>` trailer, on the fix's first-parent line, when no commit
       between the two changes a test (or in its parent, named so).

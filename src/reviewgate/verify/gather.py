@@ -39,10 +39,10 @@ def range_jobs(
     if fixes is not None:
         return plan_jobs(fixes, policy, diffs)
     wanted = fix_candidates(commits, policy)
-    outside, _ = outside_parent_commits(repo, commits, policy)
-    by_sha = {**outside, **{commit.sha: commit for commit in commits}}
+    outside = outside_parent_commits(repo, commits, policy)
+    by_sha = {**outside.commits, **{commit.sha: commit for commit in commits}}
     missing = {
-        sha for sha in wanted | outside.keys()
+        sha for sha in wanted | outside.commits.keys()
         if sha not in diffs and by_sha[sha].changes is None
     }
     if missing:
