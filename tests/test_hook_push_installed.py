@@ -158,3 +158,26 @@ def test_pre_commit_main_after_a_warned_topic_needs_the_sign_off(
     assert to_main.returncode != 0, out(to_main)
     assert f"{unsigned[:10]} RG301" in out(to_main)
     assert remote_ref(server, "main") != unsigned
+
+
+@pytest.mark.slow
+def test_pre_commit_a_new_master_after_a_warned_topic_needs_the_sign_off(
+    pre_commit_pusher: Repo, server: Path
+) -> None:
+    # pre-commit's old commit for a new branch is the parent of its oldest new
+    # commit: here the warned dev commit, which must not be taken as master's own.
+    repo = pre_commit_pusher
+    env = _without_pythonpath()
+    repo.git("checkout", "-q", "-b", "dev")
+    unsigned = repo.commit("feat: tool-written\n\nAssisted-by: Claude:opus-4\n",
+                           {"d.txt": "d\n"})
+    to_dev = subprocess.run(["git", "push", "origin", "dev"], cwd=repo.path, env=env,
+                            capture_output=True, timeout=600)
+    assert to_dev.returncode == 0, out(to_dev)
+    repo.git("checkout", "-q", "-b", "master")
+    repo.commit("feat: clean", {"e.txt": "e\n"})
+    to_master = subprocess.run(["git", "push", "origin", "master"], cwd=repo.path, env=env,
+                               capture_output=True, timeout=600)
+    assert to_master.returncode != 0, out(to_master)
+    assert f"{unsigned[:10]} RG301" in out(to_master)
+    assert remote_ref(server, "master") is None

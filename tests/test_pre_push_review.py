@@ -195,8 +195,13 @@ def test_a_force_push_over_an_unknown_main_needs_the_sign_off(
     assert remote_ref(server, "refs/heads/main") == moved
 
 
-def test_gerrit_submit_is_a_merge_not_a_review(repo: Repo, tmp_path: Path) -> None:
+@pytest.mark.parametrize("branch", ["main", "topic"])
+def test_gerrit_submit_is_a_merge_not_a_review(
+    repo: Repo, tmp_path: Path, branch: str
+) -> None:
     pusher, _server = setup(repo, tmp_path)
+    if branch != "main":
+        pusher.git("checkout", "-q", "-b", branch)
     pusher.commit(ASSISTED, {"b.txt": "b\n"})
     result = push(pusher, "HEAD:refs/for/main%submit")
     assert result.returncode != 0, out(result)

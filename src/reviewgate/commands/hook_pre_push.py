@@ -134,7 +134,12 @@ def pre_push_hook(
     # branch with RG301 as a warning would slip into main unjudged.
     shared = len(ranges) > 1 or from_pre_commit or ranges[0].base is None
     defaults = default_branches(repo, remote) if shared else frozenset()
-    to_default = default_walk(ranges, remote, defaults, repo) if shared else None
+    # pre-commit's old commit for a new branch is a parent it computed, which may
+    # be a commit a topic branch took up with a warning: not main's own old commit.
+    to_default = (
+        default_walk(ranges, remote, defaults, repo, with_bases=not from_pre_commit)
+        if shared else None
+    )
     merging: frozenset[str] = frozenset()
     if to_default is not None:
         headed = _run(to_default, config, repo, remote)
@@ -201,17 +206,23 @@ def _exists(repo: object, ref: str) -> bool:
 
 
 def default_walk(
-    ranges: Sequence[PushRange], remote: str, defaults: frozenset[str], repo: object
+    ranges: Sequence[PushRange],
+    remote: str,
+    defaults: frozenset[str],
+    repo: object,
+    *,
+    with_bases: bool = True,
 ) -> tuple[str, ...] | None:
     """The selection of what the push sends to default branches, each from its own
     old commit, excluding only what the remote's default branches already hold (as
     their tracking refs say): those were judged on their way there. None when the
     push names no default branch."""
-    chosen = [r for r in ranges if r.update.ref in defaults]
+    chosen = [r for r in ranges if lands_on(r.update.ref) in defaults]
     if not chosen:
         return None
     tips = list(dict.fromkeys(r.tip for r in chosen))
-    bases = [f"^{b}" for b in dict.fromkeys(r.base for r in chosen if r.base is not None)]
+    known = [r.base for r in chosen if r.base is not None and with_bases]
+    bases = [f"^{b}" for b in dict.fromkeys(known)]
     tracking = [
         f"refs/remotes/{remote}/{ref.removeprefix('refs/heads/')}" for ref in sorted(defaults)
     ] if remote else []
@@ -234,6 +245,15 @@ def _joined(result: CheckResult, headed: CheckResult) -> CheckResult:
         commits=(*result.commits, *extra),
         findings=(*result.findings, *(f for f in headed.findings if f.sha in added)),
     )
+
+
+def lands_on(ref: str) -> str:
+    """The branch a push to `ref` moves: the ref itself, or for Gerrit's
+    refs/for/BRANCH%submit (which merges during the push) refs/heads/BRANCH."""
+    target, _, options = ref.partition("%")
+    if target.startswith("refs/for/") and "submit" in options.split(","):
+        return "refs/heads/" + target.removeprefix("refs/for/")
+    return ref
 
 
 def _for_review(ref: str) -> bool:
@@ -266,7 +286,7 @@ def awaiting_review(
         return result
     parents = {c.sha: c.parents for c in result.commits}
     merging = merging.union(*(
-        reachable_within(r.tip, parents) for r in ranges if r.update.ref in defaults
+        reachable_within(r.tip, parents) for r in ranges if lands_on(r.update.ref) in defaults
     ))
     relaxed = tuple(
         replace(f, severity=Severity.WARNING,
