@@ -69,3 +69,37 @@ def test_someone_else_s_merged_test_commit_pairs_nowhere(repo: Repo, tmp_path: P
     assert pushed.returncode != 0 and "RG201" in out(pushed)
     assert remote_ref(pusher.path.parent / "server.git", "refs/heads/main") == merged
     assert rg201(pusher, "HEAD~1..HEAD")
+
+
+def test_a_merge_in_the_range_is_no_test_commit(repo: Repo, tmp_path: Path) -> None:
+    # Alice merges main (which gained Bob's test) into her topic, then fixes: the
+    # merge shows only tests against its first parent, but they are not hers.
+    pusher = start(repo, tmp_path)
+    pusher.git("checkout", "-q", "main")
+    pusher.git("checkout", "-q", "-b", "alice-topic")
+    pusher.commit("feat: more", {"src/more.py": "y = 1\n"})
+    pusher.git("merge", "-q", "--no-ff", "-m", "Merge bob-topic", "bob-topic")
+    pusher.write("src/app.py", "x = 2\n")
+    pusher.git("add", "-A")
+    made = commit(pusher, "fix: the bug\n")
+    assert made.returncode != 0 and "RG201" in out(made)
+    merge = pusher.head()
+    assert commit(pusher, f"fix: the bug\n\nTest-commit: {merge[:12]}\n",
+                  "--no-verify").returncode == 0
+    assert rg201(pusher, "origin/main..alice-topic")
+    done = subprocess.run([sys.executable, "-m", "reviewgate", "check", "origin/main..HEAD"],
+                          cwd=pusher.path, capture_output=True, text=True)
+    assert f"names {merge[:10]}, a merge, which is no test commit" in done.stdout
+
+
+def test_a_branch_named_like_main_is_no_default_branch(repo: Repo, tmp_path: Path) -> None:
+    # Bob's test commit on origin/bob/main is not merged: the hook pairs with it,
+    # as pre-push does.
+    pusher = start(repo, tmp_path)
+    assert push(pusher, "bob-topic:refs/heads/bob/main").returncode == 0
+    pusher.git("checkout", "-q", "-b", "alice-fix", "bob-topic")
+    pusher.write("src/app.py", "x = 2\n")
+    pusher.git("add", "-A")
+    made = commit(pusher, "fix: the bug\n")
+    assert made.returncode == 0, out(made)
+    assert push(pusher, "alice-fix").returncode == 0

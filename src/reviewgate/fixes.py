@@ -306,7 +306,9 @@ def _pair(
     same_commit = pairing in ("same-commit", "either") and bool(own_tests)
     first = commit.parents[0] if commit.parents else None
     parent = None if first is None else (by_sha.get(first) or outside.may_pair(first, commit))
-    if two_commit and parent is not None:
+    # A merge is never a test commit: against its first parent it shows whatever
+    # the branch it brought in changed, tests someone else wrote included.
+    if two_commit and parent is not None and len(parent.parents) <= 1:
         parent_changes = _changes_of(parent, diffs)
         parent_tests = _kinds(parent_changes, policy)[TEST]
         # A fix that touches only its test commit's files still continues that pair.
@@ -347,6 +349,11 @@ def _explicit_pair(
             "first-parent line in the range"
         )
     test_commit = by_sha.get(sha) or outside.commits[sha]
+    if len(test_commit.parents) > 1:
+        return None, (
+            f"{TEST_COMMIT_TRAILER}: {named!r} names {test_commit.short_sha}, a merge, "
+            "which is no test commit"
+        )
     if not _is_test_only(_changes_of(test_commit, diffs), policy):
         return None, (
             f"{TEST_COMMIT_TRAILER}: {named!r} names {test_commit.short_sha}, "

@@ -84,12 +84,16 @@ def read_head(cwd: str) -> Commit | None:
 
 def _may_be_its_test(head: Commit, fix: Commit, cwd: str) -> bool:
     """Whether HEAD may be the pending fix's test commit, as `check` and pre-push
-    decide. Not pushed yet, it goes up in the fix's range: yes. Already on a
-    remote, it lies outside that range (OutsideParents.may_pair): not a merge, and
-    the fix's author wrote it or no default branch (main, master, a remote's HEAD)
+    decide. Never a merge. Not pushed yet, it goes up in the fix's range: yes.
+    Already on a remote, it lies outside that range (OutsideParents.may_pair): the
+    fix's author wrote it, or no remote's default branch (main, master, HEAD)
     holds it yet."""
+    if len(head.parents) > 1:
+        return False
     from reviewgate.signoff_sources import normal_email
 
+    if normal_email(head.author.email) == normal_email(fix.author.email):
+        return True
     try:
         out = hookenv.run_git(
             ["for-each-ref", "--format=%(refname)", "--contains", head.sha, "refs/remotes/"],
@@ -97,14 +101,9 @@ def _may_be_its_test(head: Commit, fix: Commit, cwd: str) -> bool:
         )
     except GitError:
         return True  # cannot tell: leave it to check
-    holders = out.split()
-    if not holders:
-        return True
-    if len(head.parents) > 1:
-        return False
-    if normal_email(head.author.email) == normal_email(fix.author.email):
-        return True
-    return not any(ref.endswith(("/main", "/master", "/HEAD")) for ref in holders)
+    # refs/remotes/REMOTE/BRANCH: a branch named bob/main is no default branch.
+    branches = [ref.split("/", 3)[3] for ref in out.split() if ref.count("/") >= 3]
+    return not any(branch in ("main", "master", "HEAD") for branch in branches)
 
 
 def parse_name_status(text: str) -> tuple[ChangedPath, ...]:

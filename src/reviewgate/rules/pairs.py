@@ -42,8 +42,8 @@ def fix_without_test(fix: Fix, policy: Policy) -> Finding | None:
     (`Fixes:`, `Closes:`, `Resolves:`). Its test may be, as `fixes.pairing` allows:
 
     - in the same commit, which then changes test files and source files;
-    - in the commit just before it (its first parent), which changes only test
-      files (and files under `paths.ignore`). That commit may lie outside the
+    - in the commit just before it (its first parent, never a merge), which
+      changes only test files (and files under `paths.ignore`). It may lie outside the
       checked range: already pushed and not merged yet (it goes up for review
       with the fix), or written by the fix's own author. Someone else's test
       commit on the base branch, or a merge that brought one in, is not its test;
