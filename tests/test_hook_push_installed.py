@@ -136,6 +136,18 @@ def test_pre_commit_pre_push_stage(pre_commit_pusher: Repo, server: Path) -> Non
     assert remote_ref(server, "topic") == repo.head()
 
 
+def _warned_on_dev(repo: Repo, env: dict[str, str]) -> str:
+    """An unsigned commit pushed to dev, where RG301 only warns; its sha."""
+    repo.git("checkout", "-q", "-b", "dev")
+    unsigned = repo.commit("feat: tool-written\n\nAssisted-by: Claude:opus-4\n",
+                           {"d.txt": "d\n"})
+    to_dev = subprocess.run(["git", "push", "origin", "dev"], cwd=repo.path, env=env,
+                            capture_output=True, timeout=600)
+    assert to_dev.returncode == 0, out(to_dev)
+    assert "RG301" in out(to_dev)
+    return unsigned
+
+
 @pytest.mark.slow
 def test_pre_commit_main_after_a_warned_topic_needs_the_sign_off(
     pre_commit_pusher: Repo, server: Path
@@ -144,13 +156,7 @@ def test_pre_commit_main_after_a_warned_topic_needs_the_sign_off(
     # commit that went up to dev with RG301 as a warning must not reach main.
     repo = pre_commit_pusher
     env = _without_pythonpath()
-    repo.git("checkout", "-q", "-b", "dev")
-    unsigned = repo.commit("feat: tool-written\n\nAssisted-by: Claude:opus-4\n",
-                           {"d.txt": "d\n"})
-    to_dev = subprocess.run(["git", "push", "origin", "dev"], cwd=repo.path, env=env,
-                            capture_output=True, timeout=600)
-    assert to_dev.returncode == 0, out(to_dev)
-    assert "RG301" in out(to_dev)
+    unsigned = _warned_on_dev(repo, env)
     repo.git("checkout", "-q", "main")
     repo.git("merge", "-q", "--ff-only", "dev")
     to_main = subprocess.run(["git", "push", "origin", "main"], cwd=repo.path, env=env,
@@ -168,12 +174,7 @@ def test_pre_commit_a_new_master_after_a_warned_topic_needs_the_sign_off(
     # commit: here the warned dev commit, which must not be taken as master's own.
     repo = pre_commit_pusher
     env = _without_pythonpath()
-    repo.git("checkout", "-q", "-b", "dev")
-    unsigned = repo.commit("feat: tool-written\n\nAssisted-by: Claude:opus-4\n",
-                           {"d.txt": "d\n"})
-    to_dev = subprocess.run(["git", "push", "origin", "dev"], cwd=repo.path, env=env,
-                            capture_output=True, timeout=600)
-    assert to_dev.returncode == 0, out(to_dev)
+    unsigned = _warned_on_dev(repo, env)
     repo.git("checkout", "-q", "-b", "master")
     repo.commit("feat: clean", {"e.txt": "e\n"})
     to_master = subprocess.run(["git", "push", "origin", "master"], cwd=repo.path, env=env,
