@@ -20,7 +20,7 @@ if TYPE_CHECKING:
     from typing import Any
 
     from reviewgate.commit import Commit
-    from reviewgate.fixes import OutsideParents
+    from reviewgate.fixes import Fix, OutsideParents
     from reviewgate.policy import Policy
 
 
@@ -82,6 +82,34 @@ def outside_parent_commits(
     )
 
 
+def pair_range(
+    repo: Any,
+    commits: Sequence[Commit],
+    policy: Policy,
+    have: Mapping[str, CommitDiff],
+    merged: Sequence[str],
+) -> tuple[tuple[Fix, ...], dict[str, CommitDiff], OutsideParents]:
+    """The range's fixes paired with their tests, the paths of every fix candidate
+    (`have`, and what it lacks read with one `git diff-tree`), and the fixes'
+    parents outside the range. Paths only: the pairs found hold for the rules and
+    for verify alike."""
+    from reviewgate.diffs import read_changes
+    from reviewgate.fixes import fix_candidates, pair_fixes
+
+    # Only fixes, their first parents and named test commits pay for a diff. In
+    # range order: git reads neighbouring trees from its packs twice as fast.
+    wanted = fix_candidates(commits, policy)
+    outside = outside_parent_commits(repo, commits, policy, merged)
+    wanted |= outside.commits.keys()
+    # check read most of them while the log streamed (diff_prefetch); what is left
+    # (commits a Test-commit trailer names, parents outside) is read here.
+    diffs = {sha: diff for sha, diff in have.items() if sha in wanted}
+    ordered = [commit.sha for commit in commits if commit.sha in wanted - diffs.keys()]
+    ordered += [sha for sha in outside.commits if sha not in diffs]
+    diffs.update(read_changes(repo, ordered, policy))
+    return tuple(pair_fixes(commits, policy, diffs, outside)), diffs, outside
+
+
 def gather_evidence(
     repo: Any, commits: Sequence[Commit], policy: Policy, options: GatherOptions
 ) -> Evidence:
@@ -89,29 +117,16 @@ def gather_evidence(
     paths_only: Mapping[str, CommitDiff] = {}  # the fix candidates' paths, once read
     # --- pairs (RG201, RG204) ---
     if pairs_enabled(policy):
-        from reviewgate.diffs import read_changes
-        from reviewgate.fixes import fix_candidates, pair_fixes
         from reviewgate.test_patches import (
             PendingDiffs,
             start_test_patches,
             weakening_candidates,
         )
 
-        # Only fixes, their first parents and named test commits pay for a diff. In
-        # range order: git reads neighbouring trees from its packs twice as fast.
-        wanted = fix_candidates(commits, policy)
-        outside = outside_parent_commits(repo, commits, policy, merged_revisions(options))
-        wanted |= outside.commits.keys()
-        # check read most of them while the log streamed (diff_prefetch); what is
-        # left (commits a Test-commit trailer names, parents outside) is read here.
-        have = {sha: diff for sha, diff in (options.diffs or {}).items() if sha in wanted}
-        left = wanted - have.keys()
-        ordered = [commit.sha for commit in commits if commit.sha in left]
-        ordered += [sha for sha in outside.commits if sha in left]
-        diffs: Mapping[str, CommitDiff] = {**have, **read_changes(repo, ordered, policy)}
-        # Pairing reads paths only, so the pairs found now hold for the rules too.
-        fixes = tuple(pair_fixes(commits, policy, diffs, outside))
-        paths_only = diffs
+        fixes, paths_only, outside = pair_range(
+            repo, commits, policy, options.diffs or {}, merged_revisions(options)
+        )
+        diffs: Mapping[str, CommitDiff] = paths_only
         if enabled(policy, "RG204"):
             # Line changes only where a fix modifies a test file: trees are cheap
             # for git to compare, blobs are not. git reads them while the other

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from reviewgate.commit import Commit
 from reviewgate.evidence import CommitDiff, Evidence
-from reviewgate.fixes import SAME_COMMIT, TWO_COMMIT, is_fix, pair_fixes
+from reviewgate.fixes import SAME_COMMIT, TWO_COMMIT, Fix, is_fix, pair_fixes
 from reviewgate.policy import Policy
 from reviewgate.rules import selected
 from reviewgate.rules.assistance import tool_marks
@@ -213,7 +213,7 @@ def run_stats(
             open_repo(cwd), result.commits, judged(result.policy), None, evidence
         )
     stats = compute_stats(result.commits, result.policy, result.range, evidence)
-    verified = verified_share(cwd, result.commits, result.policy, evidence.diffs)
+    verified = verified_share(cwd, result.commits, result.policy, evidence.diffs, evidence.fixes)
     return replace(stats, verified=verified)
 
 
@@ -222,10 +222,12 @@ def verified_share(
     commits: Sequence[Commit],
     policy: Policy,
     diffs: Mapping[str, CommitDiff] | None = None,
+    fixes: Sequence[Fix] | None = None,
 ) -> Share | None:
     """Fixes whose cached verdict (refs/notes/reviewgate) is "proven", of the fixes
     that have a test to verify; None when the cache holds no verdict for any.
-    `diffs`: the fix candidates' diffs check read already (else read here)."""
+    `diffs` and `fixes`: the fix candidates' diffs and the pairs check found
+    already (else read and paired here)."""
     from reviewgate.git import open_repo
     from reviewgate.verify.gather import has_cache, range_jobs
 
@@ -234,7 +236,7 @@ def verified_share(
         return None  # no verdict to count: no need to pair fixes or read a diff
     from reviewgate.verify.engine import cached_verdicts
 
-    jobs = range_jobs(repo, commits, policy, diffs or {})
+    jobs = range_jobs(repo, commits, policy, diffs or {}, fixes)
     verdicts = cached_verdicts(str(repo.git_dir), jobs, policy) if jobs else {}
     if not verdicts:
         return None

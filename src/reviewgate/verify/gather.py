@@ -28,33 +28,18 @@ def range_jobs(
     policy: Policy,
     diffs: Mapping[str, CommitDiff],
     fixes: Sequence[Fix] | None = None,
+    merged: Sequence[str] = (),
 ) -> list[Job]:
     """The verification jobs of the range's paired fixes: `fixes` when the pair rules
     found them already (with `diffs` holding every candidate's paths), else paired
-    here."""
-    from reviewgate.fixes import fix_candidates, pair_fixes
-    from reviewgate.gather import outside_parent_commits
+    here as they pair them (gather.pair_range)."""
     from reviewgate.verify.plan import plan_jobs
 
-    if fixes is not None:
-        return plan_jobs(fixes, policy, diffs)
-    wanted = fix_candidates(commits, policy)
-    outside = outside_parent_commits(repo, commits, policy)
-    by_sha = {**outside.commits, **{commit.sha: commit for commit in commits}}
-    missing = {
-        sha for sha in wanted | outside.commits.keys()
-        if sha not in diffs and by_sha[sha].changes is None
-    }
-    if missing:
-        diffs = {**diffs, **read_paths(repo, missing, policy)}
-    return plan_jobs(pair_fixes(commits, policy, diffs, outside), policy, diffs)
+    if fixes is None:
+        from reviewgate.gather import pair_range
 
-
-def read_paths(repo: Any, shas: set[str], policy: Policy) -> dict[str, CommitDiff]:
-    """Changed paths of `shas`, through reviewgate.diffs (one process)."""
-    from reviewgate.diffs import read_diffs
-
-    return dict(read_diffs(repo, sorted(shas), policy))
+        fixes, diffs, _ = pair_range(repo, commits, policy, diffs, merged)
+    return plan_jobs(fixes, policy, diffs)
 
 
 def gather_verdicts(
@@ -66,10 +51,13 @@ def gather_verdicts(
 ) -> dict[str, Verdict]:
     if not options.verify and not has_cache(repo):
         return {}  # nothing cached: no need to pair fixes or read any diff here
+    from reviewgate.gather import merged_revisions
     from reviewgate.verify.engine import cached_verdicts, verify_jobs
     from reviewgate.verify.plan import select_shard
 
-    jobs = range_jobs(repo, commits, policy, evidence.diffs, evidence.fixes)
+    jobs = range_jobs(
+        repo, commits, policy, evidence.diffs, evidence.fixes, merged_revisions(options)
+    )
     if not jobs:
         return {}
     git_dir = str(repo.git_dir)
