@@ -101,9 +101,11 @@ def _may_be_its_test(head: Commit, fix: Commit, cwd: str) -> bool:
         )
     except GitError:
         return True  # cannot tell: leave it to check
+    from reviewgate.pushed_refs import DEFAULT_BRANCHES
+
     # refs/remotes/REMOTE/BRANCH: a branch named bob/main is no default branch.
     branches = [ref.split("/", 3)[3] for ref in out.split() if ref.count("/") >= 3]
-    return not any(branch in ("main", "master", "HEAD") for branch in branches)
+    return not any(branch in ("HEAD", *DEFAULT_BRANCHES) for branch in branches)
 
 
 def parse_name_status(text: str) -> tuple[ChangedPath, ...]:

@@ -22,6 +22,9 @@ if TYPE_CHECKING:
     from reviewgate.commands.check import CheckResult
 
 _OID = re.compile(r"^(?:[0-9a-f]{40}|[0-9a-f]{64})$")
+# The branches whose history counts as merged, besides a remote's or server's
+# HEAD: what the hooks protect from unsigned commits and from strangers' tests.
+DEFAULT_BRANCHES = ("main", "master")
 
 
 class HookInputError(ReviewgateError):

@@ -27,7 +27,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from reviewgate.pushed_refs import RefUpdate, is_notes_ref, short
+from reviewgate.pushed_refs import DEFAULT_BRANCHES, RefUpdate, is_notes_ref, short
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -166,19 +166,23 @@ def default_branches(repo: object, remote: str) -> frozenset[str]:
     """The refs that a push merges into: main, master, and the remote's HEAD branch
     as this clone knows it (`git remote set-head`) when that branch still exists
     there (after a rename, a clone's remote HEAD may name a branch long gone)."""
-    found = {"refs/heads/main", "refs/heads/master"}
+    found = {f"refs/heads/{name}" for name in DEFAULT_BRANCHES}
     if remote:
-        prefix = f"refs/remotes/{remote}/"
+        prefix = _tracking(remote, "")
         try:
             head = repo.git.symbolic_ref(  # type: ignore[attr-defined]
-                "--quiet", f"{prefix}HEAD"
+                "--quiet", _tracking(remote, "HEAD")
             ).strip()
-            if head.startswith(prefix):
-                repo.git.rev_parse("--verify", "--quiet", head)  # type: ignore[attr-defined]
-                found.add("refs/heads/" + head.removeprefix(prefix))
-        except Exception:  # no remote HEAD recorded, or its branch is gone
-            pass
+        except Exception:  # no remote HEAD recorded (a remote added by hand)
+            head = ""
+        if head.startswith(prefix) and _exists(repo, head):
+            found.add("refs/heads/" + head.removeprefix(prefix))
     return frozenset(found)
+
+
+def _tracking(remote: str, ref: str) -> str:
+    """This clone's remote-tracking ref for `ref` (refs/heads/X or X) of `remote`."""
+    return f"refs/remotes/{remote}/{ref.removeprefix('refs/heads/')}"
 
 
 def on_local_default(repo: object, remote: str, defaults: frozenset[str]) -> frozenset[str]:
@@ -190,7 +194,7 @@ def on_local_default(repo: object, remote: str, defaults: frozenset[str]) -> fro
         return frozenset()
     found: set[str] = set()
     for ref in sorted(defaults):
-        tracking = f"refs/remotes/{remote}/{ref.removeprefix('refs/heads/')}"
+        tracking = _tracking(remote, ref)
         if _exists(repo, ref) and _exists(repo, tracking):
             out = repo.git.rev_list(ref, "--not", tracking, "--")  # type: ignore[attr-defined]
             found.update(out.split())
@@ -223,9 +227,7 @@ def default_walk(
     tips = list(dict.fromkeys(r.tip for r in chosen))
     known = [r.base for r in chosen if r.base is not None and with_bases]
     bases = [f"^{b}" for b in dict.fromkeys(known)]
-    tracking = [
-        f"refs/remotes/{remote}/{ref.removeprefix('refs/heads/')}" for ref in sorted(defaults)
-    ] if remote else []
+    tracking = [_tracking(remote, ref) for ref in sorted(defaults)] if remote else []
     held = [ref for ref in tracking if _exists(repo, ref)]
     return (*tips, *bases, *(["--not", *held] if held else []))
 
@@ -257,9 +259,8 @@ def lands_on(ref: str) -> str:
 
 
 def _for_review(ref: str) -> bool:
-    # refs/for/main%submit (or %submit,…) merges the change during the push.
-    target, _, options = ref.partition("%")
-    return target.startswith("refs/for/") and "submit" not in options.split(",")
+    """A push to Gerrit's refs/for/BRANCH that lands on no branch (no %submit)."""
+    return ref.startswith("refs/for/") and lands_on(ref) == ref
 
 
 def _blocked_by(result: CheckResult, code: str) -> bool:
@@ -312,7 +313,7 @@ def _run(
     cwd = repo.working_tree_dir or repo.git_dir  # type: ignore[attr-defined]
     # A fix's test commit already on the remote goes up with it for review unless
     # the remote's default branch holds it (then only the fix's author's counts).
-    merged = tuple(f"refs/remotes/{remote}/{name}" for name in ("HEAD", "main", "master"))
+    merged = tuple(_tracking(remote, name) for name in ("HEAD", *DEFAULT_BRANCHES))
     return run_check(
         revisions=revisions, config=config, cwd=cwd, deepen=False, with_paths=False,
         gather=GatherOptions(merged=merged if remote else ()),

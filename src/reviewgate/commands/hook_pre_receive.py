@@ -33,7 +33,7 @@ import fnmatch
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from reviewgate.pushed_refs import RefUpdate, is_notes_ref, short
+from reviewgate.pushed_refs import DEFAULT_BRANCHES, RefUpdate, is_notes_ref, short
 
 NOTES_EXCLUDED = ("--exclude=refs/notes/*", "--all")
 
@@ -212,7 +212,7 @@ def _check(
             approvals_at=approvals_at,
             # A fix's test commit already on the server goes up with it for review
             # unless the default branch holds it: the same rule as pre-push's.
-            merged=("HEAD", "refs/heads/main", "refs/heads/master"),
+            merged=("HEAD", *(f"refs/heads/{name}" for name in DEFAULT_BRANCHES)),
         ),
     )
 
