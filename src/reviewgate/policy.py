@@ -261,7 +261,7 @@ def find_policy_file(repo_root: str | os.PathLike[str], explicit: str | None) ->
         if not os.path.isfile(given):
             problem = "is not a file" if os.path.exists(given) else "does not exist"
             if os.path.islink(given):
-                problem = _broken_link(given)
+                problem = broken_link(given)
             raise PolicyError(f"policy file {given!r} (from {origin}) {problem}")
         return _as_path(given)
     # os.path, not pathlib, while no file is found: the commit-msg hook of a
@@ -273,7 +273,7 @@ def find_policy_file(repo_root: str | os.PathLike[str], explicit: str | None) ->
         raise PolicyError(f"{default}: is not a file, so it cannot be the policy")
     if os.path.islink(default):
         # A dangling link is a policy someone meant to have: never fall back to defaults.
-        raise PolicyError(f"{default}: {_broken_link(default)}")
+        raise PolicyError(f"{default}: {broken_link(default)}")
     # A misspelt extension would otherwise leave the repository silently on defaults.
     near_miss = os.path.join(repo_root, ".reviewgate.yml")
     if os.path.exists(near_miss):
@@ -283,7 +283,7 @@ def find_policy_file(repo_root: str | os.PathLike[str], explicit: str | None) ->
     return None
 
 
-def _broken_link(path: str) -> str:
+def broken_link(path: str) -> str:
     """Why the symbolic link `path` leads to no file, as the end of a sentence."""
     try:
         os.stat(path)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 from reviewgate.errors import ReviewgateError
@@ -25,9 +24,11 @@ def init(root: Path, *, force: bool, path: Path | None = None) -> Path:
     if target.is_dir():
         raise ReviewgateError(f"{target} is a directory; cannot write the policy there")
     if not force and target.is_symlink() and not target.exists():
+        from reviewgate.policy import broken_link
+
         raise ReviewgateError(
-            f"{target} is a symbolic link that points to a missing file "
-            f"({_link_text(target)}); remove it, or pass --force to write through it"
+            f"{target} {broken_link(str(target))}; remove it, or pass --force to write "
+            "through it"
         )
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
@@ -39,13 +40,6 @@ def init(root: Path, *, force: bool, path: Path | None = None) -> Path:
     except OSError as exc:
         raise ReviewgateError(f"cannot write {target}: {exc.strerror}") from None
     return target
-
-
-def _link_text(link: Path) -> str:
-    try:
-        return repr(os.readlink(link))
-    except OSError:  # removed meanwhile
-        return "its target"
 
 
 def _is_bare(root: Path) -> bool:
