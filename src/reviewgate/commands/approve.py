@@ -133,15 +133,14 @@ def _committer_identity(repo: object) -> dict[str, str]:
     """The identity git would commit with, as user.name/user.email, for a reviewer
     who has no user.* configuration: GIT_COMMITTER_NAME/EMAIL, EMAIL, or what git
     can tell. Empty when git cannot tell (it would refuse to commit too)."""
-    from reviewgate.identity import parse_ident
+    from reviewgate.hookenv import parse_ident
 
     try:
         ident = repo.git.var("GIT_COMMITTER_IDENT")  # type: ignore[attr-defined]
     except Exception:  # git's "Please tell me who you are", or no identity at all
         return {}
-    # "Name <email> 1700000000 +0000": the date is not the reviewer's.
-    name, email = parse_ident(ident.rsplit(">", 1)[0] + ">")
-    return {"user.name": name, "user.email": email}
+    person = parse_ident(ident)
+    return {"user.name": person.name, "user.email": person.email}
 
 
 def _reviewer(config: Mapping[str, str]) -> Person:
