@@ -1,15 +1,20 @@
-"""What reaches the user when something goes wrong that no rule foresaw: a bug, or
-Ctrl-C in a command with no cleanup of its own. Exit 1 means findings, so neither
-may end with 1. The faults are injected into reviewgate's own functions; git is
-not touched."""
+"""What reaches the user when something goes wrong that no rule foresaw: a bug,
+Ctrl-C in a command with no cleanup of its own, or a reader that closes the pipe.
+Exit 1 means findings, so none may end with 1. The bugs and interrupts are
+injected into reviewgate's own functions; the closed pipe is a real one."""
 
 from __future__ import annotations
+
+import shlex
+import subprocess
+import sys
 
 import pytest
 from click.testing import CliRunner
 
 import reviewgate.commands.approve
 import reviewgate.commands.stats
+from conftest import Repo
 from reviewgate.cli import main
 from reviewgate.entry import run_hook
 
@@ -74,3 +79,13 @@ def test_the_hook_fast_path_reports_a_bug_in_one_line(
     monkeypatch.setattr(hook, "commit_msg_hook", _raise(ValueError("bad")))
     assert run_hook("commit-msg", ["MSG"], None) == 2
     assert capsys.readouterr().err.startswith("reviewgate: internal error: ValueError: bad")
+
+
+@pytest.mark.parametrize("argv", [["explain"], ["stats", "HEAD"]])
+def test_a_reader_that_goes_away_is_no_error(repo: Repo, argv: list[str]) -> None:
+    # `reviewgate ... | head`: the pipe closes before the output is written.
+    repo.commit("feat: x\n")
+    command = " ".join([shlex.quote(sys.executable), "-m", "reviewgate", *argv])
+    done = subprocess.run(["sh", "-c", f"{command} | true"], cwd=repo.path,
+                          capture_output=True, text=True)
+    assert done.stderr == "", done.stderr

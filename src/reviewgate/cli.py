@@ -68,6 +68,13 @@ def reports_errors(func: F) -> F:
         except KeyboardInterrupt:
             click.echo("reviewgate: interrupted", err=True)
             sys.exit(130)
+        except BrokenPipeError:
+            # The reader went away (`| head`): nothing is wrong, and nothing more can
+            # be said there. The final flush must not fail again on the closed pipe.
+            import os
+
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            sys.exit(141)  # as a shell reports a process that SIGPIPE ended
         except Exception as error:
             import os
 
