@@ -104,7 +104,8 @@ def pair_range(
     # check read most of them while the log streamed (diff_prefetch); what is left
     # (commits a Test-commit trailer names, parents outside) is read here.
     diffs = {sha: diff for sha, diff in have.items() if sha in wanted}
-    ordered = [commit.sha for commit in commits if commit.sha in wanted - diffs.keys()]
+    unread = wanted - diffs.keys()
+    ordered = [commit.sha for commit in commits if commit.sha in unread]
     ordered += [sha for sha in outside.commits if sha not in diffs]
     diffs.update(read_changes(repo, ordered, policy))
     return tuple(pair_fixes(commits, policy, diffs, outside)), diffs, outside
