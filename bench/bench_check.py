@@ -48,10 +48,10 @@ def git_log_args(*, with_paths: bool) -> tuple[str, ...]:
     """The `git log` arguments reviewgate itself uses, so the baseline is the very
     process reviewgate streams from."""
     try:
-        from reviewgate import git as rg_git
+        from reviewgate.git import repo as rg_git
     except ImportError:
         sys.path.insert(0, str(PROJECT_ROOT / "src"))
-        from reviewgate import git as rg_git
+        from reviewgate.git import repo as rg_git
     try:
         spec = rg_git.RangeSpec(("HEAD",))
         return ("git", "log", *rg_git.log_args(spec, with_paths=with_paths))

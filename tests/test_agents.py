@@ -10,10 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from reviewgate.agents import AgentInfo, detect_agent, disclosure_trailer
-from reviewgate.identity import tool_by_name
-from reviewgate.policy import Policy
-from reviewgate.rules.assistance import check_assistance
+from reviewgate.disclosure.agents import AgentInfo, detect_agent, disclosure_trailer
+from reviewgate.disclosure.identity import tool_by_name
+from reviewgate.disclosure.rules import check_assistance
+from reviewgate.policy.schema import Policy
 from test_rules_assistance import CLAUDE_FOOTER, make_commit, policy
 
 SRC = Path(__file__).resolve().parents[1] / "src"
@@ -87,7 +87,7 @@ def test_model_comes_from_the_agents_own_setting_or_is_unknown(env: dict[str, st
 
 
 def test_detection_reads_a_real_process_environment() -> None:
-    script = ("import os; from reviewgate.agents import detect_agent; "
+    script = ("import os; from reviewgate.disclosure.agents import detect_agent; "
               "info = detect_agent(os.environ); print(info.name if info else '-', "
               "info.model if info else '-')")
     base = {k: v for k, v in os.environ.items()
@@ -160,7 +160,7 @@ def test_the_added_trailer_satisfies_the_rules(env: dict[str, str], pol: Policy)
 def test_docs_list_exactly_the_variables_detection_reads() -> None:
     import re
 
-    from reviewgate.agents import VARIABLES
+    from reviewgate.disclosure.agents import VARIABLES
 
     docs = (Path(__file__).resolve().parents[1] / "docs" / "approve.md").read_text()
     bullet = docs.split("**Not from inside an agent.**", 1)[1].split("\n- ", 1)[0]

@@ -6,12 +6,12 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from reviewgate.ancestry import Ancestry
+from reviewgate.git.ancestry import Ancestry
 
 
 def ancestors_within(start: str, parents: dict[str, tuple[str, ...]]) -> set[str]:
     """The plain definition: `start` and every ancestor among the keys of `parents`
-    (the walk signoff_sources used before reviewgate.ancestry)."""
+    (the walk signoff_sources used before reviewgate.git.ancestry)."""
     seen: set[str] = set()
     pending = [start]
     while pending:

@@ -9,7 +9,11 @@ from pathlib import Path
 import pytest
 
 from conftest import Repo, git
-from reviewgate.approvals import (
+from reviewgate.commands.approve import run_approve
+from reviewgate.git.repo import open_repo
+from reviewgate.model.commit import Person
+from reviewgate.model.evidence import Approval
+from reviewgate.signoff.approvals import (
     APPROVALS_REF,
     UnreadableNotesError,
     format_payload,
@@ -19,10 +23,6 @@ from reviewgate.approvals import (
     read_approvals,
     read_note_texts,
 )
-from reviewgate.commands.approve import run_approve
-from reviewgate.commit import Person
-from reviewgate.evidence import Approval
-from reviewgate.git import open_repo
 
 SHA = "a" * 40
 TREE = "b" * 40

@@ -14,8 +14,8 @@ import pytest
 
 from conftest import Repo, git
 from gpg_keys import key_with_two_user_ids
-from reviewgate.approvals import APPROVALS_REF, read_approvals
-from reviewgate.git import open_repo
+from reviewgate.git.repo import open_repo
+from reviewgate.signoff.approvals import APPROVALS_REF, read_approvals
 from test_approvals import as_reviewer, make_key
 
 

@@ -14,16 +14,16 @@ import git as gitpython
 import pytest
 
 from conftest import Repo, git
-from reviewgate.ci import (
+from reviewgate.errors import GitError, PolicyError
+from reviewgate.git.ci import (
     CiEnvironmentError,
     CiRange,
     detect_ci_range,
     policy_differs,
     policy_text_at,
 )
-from reviewgate.errors import GitError, PolicyError
-from reviewgate.git import RangeSpec, read_commits, validate_revisions
-from reviewgate.shallow import deepen_for, is_shallow
+from reviewgate.git.repo import RangeSpec, read_commits, validate_revisions
+from reviewgate.git.shallow import deepen_for, is_shallow
 
 ZEROS = "0" * 40
 REPOSITORY = {

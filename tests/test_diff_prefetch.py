@@ -9,12 +9,12 @@ from pathlib import Path
 import pytest
 
 from conftest import Repo
-from reviewgate.commands.check import run_check
-from reviewgate.diff_prefetch import DiffPrefetch
-from reviewgate.diffs import read_changes
-from reviewgate.fixes import fix_candidates
-from reviewgate.git import RangeSpec, open_repo, read_commits
-from reviewgate.policy import Policy
+from reviewgate.git.repo import RangeSpec, open_repo, read_commits
+from reviewgate.pairs.diffs import read_changes
+from reviewgate.pairs.fixes import fix_candidates
+from reviewgate.pairs.prefetch import DiffPrefetch
+from reviewgate.pipeline.run import run_check
+from reviewgate.policy.schema import Policy
 
 POLICY = Policy()
 

@@ -1,4 +1,4 @@
-"""reviewgate.diffs: one `git diff-tree --stdin` for many commits, on real repositories."""
+"""reviewgate.pairs.diffs: one `git diff-tree --stdin` for many commits, on real repositories."""
 
 from __future__ import annotations
 
@@ -11,12 +11,12 @@ from pathlib import Path
 import pytest
 
 from conftest import Repo, git
-from reviewgate.commit import ChangedPath
-from reviewgate.diffs import read_diffs
 from reviewgate.errors import GitError
-from reviewgate.evidence import FileDiff
-from reviewgate.git import RangeSpec, open_repo, read_commits
-from reviewgate.policy import Policy
+from reviewgate.git.repo import RangeSpec, open_repo, read_commits
+from reviewgate.model.commit import ChangedPath
+from reviewgate.model.evidence import FileDiff
+from reviewgate.pairs.diffs import read_diffs
+from reviewgate.policy.schema import Policy
 
 POLICY = Policy()
 

@@ -7,16 +7,17 @@ from __future__ import annotations
 import pytest
 
 from conftest import Repo
-from reviewgate import test_patches
-from reviewgate.diffs import read_changes, read_diffs
-from reviewgate.fixes import TWO_COMMIT, pair_fixes
-from reviewgate.git import RangeSpec, open_repo, read_commits
-from reviewgate.policy import Policy
-from reviewgate.test_patches import (
+from reviewgate.git.repo import RangeSpec, open_repo, read_commits
+from reviewgate.model.fix import TWO_COMMIT
+from reviewgate.pairs import test_patches
+from reviewgate.pairs.diffs import read_changes, read_diffs
+from reviewgate.pairs.fixes import pair_fixes
+from reviewgate.pairs.test_patches import (
     read_test_patches,
     weakening_candidates,
     with_test_patches,
 )
+from reviewgate.policy.schema import Policy
 
 POLICY = Policy()
 
@@ -98,7 +99,7 @@ def test_the_pair_is_found_from_paths_alone(repo: Repo) -> None:
 
 
 def test_check_still_names_the_weakened_lines(repo: Repo) -> None:
-    from reviewgate.commands.check import run_check
+    from reviewgate.pipeline.run import run_check
 
     shas = history(repo)
     result = run_check(revisions=("HEAD",), cwd=repo.path)
@@ -149,7 +150,7 @@ def test_only_the_wanted_test_files_are_read_line_by_line(repo: Repo) -> None:
 
 def test_line_changes_read_in_the_background_arrive_on_first_lookup(repo: Repo) -> None:
     from reviewgate.errors import GitError
-    from reviewgate.test_patches import PendingDiffs, start_test_patches
+    from reviewgate.pairs.test_patches import PendingDiffs, start_test_patches
 
     shas = history(repo)
     handle = open_repo(repo.path)
@@ -169,7 +170,7 @@ def test_line_changes_read_in_the_background_arrive_on_first_lookup(repo: Repo) 
 def test_the_background_read_split_in_two_equals_one_read(
     repo: Repo, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from reviewgate.test_patches import start_test_patches
+    from reviewgate.pairs.test_patches import start_test_patches
 
     shas = history(repo)
     handle = open_repo(repo.path)
@@ -184,7 +185,7 @@ def test_the_background_read_split_in_two_equals_one_read(
 def test_a_covering_pathspec_names_directories_when_the_paths_are_many(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    from reviewgate.test_patches import covering_pathspec
+    from reviewgate.pairs.test_patches import covering_pathspec
 
     paths = {"tests/unit/a.py", "tests/unit/b.py", "tests/e2e/c.py", "pkg/tests/d.py"}
     assert covering_pathspec(paths) == ("--", *sorted(paths))
@@ -216,7 +217,7 @@ def test_paths_from_the_log_pair_fixes_as_the_diff_tree_read_does(repo: Repo) ->
     # JSON and SARIF reports read every commit's paths with the log, the text report
     # does not; pairing reads the fix candidates with diff-tree either way, and the
     # findings must not depend on the report's format.
-    from reviewgate.commands.check import run_check
+    from reviewgate.pipeline.run import run_check
 
     history(repo)
     repo.commit("test: only a test", {"tests/test_more.py": "def test_x():\n    assert 0\n"})

@@ -50,9 +50,9 @@ def test_hook_path_does_not_import_click_gitpython_yaml_or_range_evidence(
         "import sys, runpy; sys.argv = ['reviewgate', 'hook', 'commit-msg', 'msg']\n"
         "try:\n    runpy.run_module('reviewgate', run_name='__main__')\n"
         "except SystemExit as e:\n    code = e.code\n"
-        "print(code, sorted(m for m in ('click', 'git', 'yaml', 'reviewgate.gather',\n"
-        "                               'reviewgate.evidence', 'reviewgate.rules.signoff',\n"
-        "                               'reviewgate.rules.verified')\n"
+        "print(code, sorted(m for m in ('click', 'git', 'yaml', 'reviewgate.pipeline.gather',\n"
+        "                               'reviewgate.model.evidence', 'reviewgate.signoff.rules',\n"
+        "                               'reviewgate.verify.rules')\n"
         "                   if m in sys.modules))\n"
     )
     result = subprocess.run(

@@ -7,9 +7,9 @@ import re
 import pytest
 
 from reviewgate.commands.explain import PLANNED_RULES, explain, explain_all, find_rule
+from reviewgate.disclosure.rules import check_assistance
 from reviewgate.errors import ReviewgateError
-from reviewgate.findings import RULES
-from reviewgate.rules.assistance import check_assistance
+from reviewgate.model.rulebook import RULES
 from test_rules_assistance import make_commit, policy
 
 SECTIONS = ("## What it does", "## Why is this bad?", "## Example", "## Use instead",
@@ -102,8 +102,8 @@ def test_a_planned_rule_is_not_called_unknown(monkeypatch: pytest.MonkeyPatch) -
 def test_every_summary_reads_as_a_phrase_in_the_listing() -> None:
     # `reviewgate explain` lists the summaries in one column: each a lower-case
     # phrase without a final full stop, as ruff's rule listing reads.
-    from reviewgate.findings import RULES
-    from reviewgate.rules import register_all
+    from reviewgate.model.rulebook import RULES
+    from reviewgate.pipeline.rules import register_all
 
     register_all()
     for rule in RULES.values():

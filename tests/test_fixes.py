@@ -7,19 +7,11 @@ import dataclasses
 import pytest
 
 from conftest import Repo
-from reviewgate.commit import Commit
-from reviewgate.fixes import (
-    NO_TEST_NEEDED,
-    SAME_COMMIT,
-    TWO_COMMIT,
-    UNPAIRED,
-    Fix,
-    fix_candidates,
-    is_fix,
-    pair_fixes,
-)
-from reviewgate.git import RangeSpec, open_repo, read_commits
-from reviewgate.policy import CommitsPolicy, FixesPolicy, Policy
+from reviewgate.git.repo import RangeSpec, open_repo, read_commits
+from reviewgate.model.commit import Commit
+from reviewgate.model.fix import NO_TEST_NEEDED, SAME_COMMIT, TWO_COMMIT, UNPAIRED, Fix
+from reviewgate.pairs.fixes import fix_candidates, is_fix, pair_fixes
+from reviewgate.policy.schema import CommitsPolicy, FixesPolicy, Policy
 
 POLICY = Policy()
 

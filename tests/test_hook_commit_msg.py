@@ -16,7 +16,7 @@ import pytest
 
 from conftest import Repo, git
 from reviewgate.commands.hook_commit_msg import prepare_message
-from reviewgate.hookenv import CUT_LINE, read_settings
+from reviewgate.git.hookenv import CUT_LINE, read_settings
 
 ROOT = Path(__file__).resolve().parents[1]
 HOOKS_DIR = ROOT / "hooks"

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from conftest import Repo
-from reviewgate.commit import ChangedPath
-from reviewgate.hook_pairs import parse_name_status
+from reviewgate.model.commit import ChangedPath
+from reviewgate.pairs.hook import parse_name_status
 from test_hook_commit_msg import HOOKS_DIR, commit, run_git
 
 

@@ -15,7 +15,7 @@ import pytest
 
 from conftest import Repo, git
 from reviewgate.commands.hook_pre_push import PushRange, plan_push, pre_push_hook, push_revisions
-from reviewgate.pushed_refs import RefUpdate
+from reviewgate.git.pushed_refs import RefUpdate
 from test_hook_commit_msg import FOOTER, HOOKS_DIR, out, run_git
 from test_hooks_installed import (
     hook_repo,  # noqa: F401  (a session fixture)

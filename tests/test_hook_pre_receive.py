@@ -17,7 +17,7 @@ import pytest
 
 from conftest import Repo, git
 from reviewgate.commands.hook_pre_receive import plan_receive
-from reviewgate.pushed_refs import RefUpdate
+from reviewgate.git.pushed_refs import RefUpdate
 from test_hook_commit_msg import FOOTER, HOOKS_DIR, out, run_git
 
 BAD = f"feat: tool-written\n\n{FOOTER}\n"

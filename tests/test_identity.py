@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from reviewgate.identity import (
+from reviewgate.disclosure.identity import (
     REGISTRY,
     declaration_key,
     declaration_value,
@@ -14,11 +14,11 @@ from reviewgate.identity import (
     is_bot,
     is_human,
     match_identity,
-    parse_ident,
     tool_by_name,
     tool_named_in,
 )
-from reviewgate.policy import ToolIdentity
+from reviewgate.model.emails import parse_ident
+from reviewgate.policy.schema import ToolIdentity
 from test_rules_assistance import make_commit
 
 ADA = "Ada Lovelace <ada@example.org>"
@@ -271,7 +271,7 @@ _PIECES = ["Generated with [Claude Code](https://claude.com/claude-code)", "🤖
 @settings(max_examples=300, deadline=None)
 @given(st.lists(st.one_of(st.sampled_from(_PIECES), st.text(max_size=5)), max_size=12))
 def test_mark_lines_are_the_lines_that_hold_a_mark_in_order(pieces: list[str]) -> None:
-    from reviewgate.identity import _ANY_MARK, _mark_lines
+    from reviewgate.disclosure.identity import _ANY_MARK, _mark_lines
 
     message = "".join(pieces)
     expected = [line for line in message.splitlines()

@@ -1,4 +1,4 @@
-"""reviewgate.message: cleanup, comment character inference and trailer edits,
+"""reviewgate.model.message: cleanup, comment character inference and trailer edits,
 checked against the real git (stripspace, commit, interpret-trailers)."""
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from conftest import Repo
-from reviewgate.message import (
+from reviewgate.model.message import (
     CUT_LINE,
     add_trailer,
     cleanup_message,

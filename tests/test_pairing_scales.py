@@ -11,11 +11,11 @@ from __future__ import annotations
 import time
 
 from conftest import Repo
-from reviewgate.commit import ChangedPath, Commit, Person
-from reviewgate.evidence import CommitDiff
-from reviewgate.gather import pair_range
-from reviewgate.git import open_repo
-from reviewgate.policy import Policy
+from reviewgate.git.repo import open_repo
+from reviewgate.model.commit import ChangedPath, Commit, Person
+from reviewgate.model.evidence import CommitDiff
+from reviewgate.pipeline.gather import pair_range
+from reviewgate.policy.schema import Policy
 
 PERSON = Person("Ann Example", "ann@example.org", "2024-01-01T00:00:00+00:00")
 

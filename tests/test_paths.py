@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from conftest import git
-from reviewgate.paths import IGNORED, SOURCE, TEST, classify, glob_to_regex, path_matches
-from reviewgate.policy import PathsPolicy, Policy
+from reviewgate.pairs.paths import IGNORED, SOURCE, TEST, classify, glob_to_regex, path_matches
+from reviewgate.policy.schema import PathsPolicy, Policy
 
 PATHS = [
     "a.py",

@@ -13,11 +13,13 @@ from pathlib import Path
 import pytest
 
 from conftest import Repo, git
-from reviewgate import findings
 from reviewgate.commands.init import init
 from reviewgate.commands.policy_show import show_policy
 from reviewgate.errors import PolicyError, ReviewgateError
-from reviewgate.policy import (
+from reviewgate.model import rulebook
+from reviewgate.policy.files import find_policy_file, load_policy
+from reviewgate.policy.render import effective_origins, policy_to_dict, render_policy
+from reviewgate.policy.schema import (
     DEFAULT_ORIGIN,
     KNOWN_RULE_CODES,
     AssistancePolicy,
@@ -25,14 +27,9 @@ from reviewgate.policy import (
     Policy,
     ToolIdentity,
     VerifyPolicy,
-    effective_origins,
-    find_policy_file,
     leaf_keys,
-    load_policy,
-    policy_to_dict,
-    render_policy,
 )
-from reviewgate.policy_template import STARTER_POLICY
+from reviewgate.policy.template import STARTER_POLICY
 
 SRC = ".reviewgate.yaml"
 
@@ -482,7 +479,7 @@ def test_every_documented_rule_code_is_accepted() -> None:
 
 
 def test_a_registered_rule_code_is_accepted() -> None:
-    findings.rule("RG999", "test-only-rule", "a rule registered by this test")(lambda: None)
+    rulebook.rule("RG999", "test-only-rule", "a rule registered by this test")(lambda: None)
     try:
         assert load("rules:\n  RG999: warning\n").rules == {"RG999": "warning"}
         assert error("rules:\n  test-only-rule: off\n") == (
@@ -490,7 +487,7 @@ def test_a_registered_rule_code_is_accepted() -> None:
             "(rules are named by code: did you mean 'RG999'?)"
         )
     finally:
-        del findings.RULES["RG999"]
+        del rulebook.RULES["RG999"]
     assert error("rules:\n  RG999: warning\n").startswith(
         ".reviewgate.yaml:2: unknown rule 'RG999'"
     )
@@ -651,7 +648,7 @@ def test_init_to_another_path(repo: Repo, tmp_path: Path) -> None:
 
 
 def test_importing_the_policy_module_does_not_import_yaml() -> None:
-    code = "import sys, reviewgate.policy; print('yaml' in sys.modules)"
+    code = "import sys, reviewgate.policy.schema; print('yaml' in sys.modules)"
     env = {**os.environ, "PYTHONPATH": str(Path(__file__).parents[1] / "src")}
     result = subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, env=env, check=True

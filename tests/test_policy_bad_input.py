@@ -10,12 +10,12 @@ import git as gitpython
 import pytest
 
 from conftest import Repo, git
-from reviewgate.commands.check import run_check
 from reviewgate.commands.init import init
 from reviewgate.errors import PolicyError, ReviewgateError
-from reviewgate.policy import find_policy_file, load_policy
-from reviewgate.policy_template import STARTER_POLICY
-from reviewgate.signoff_evidence import allowed_signers_at
+from reviewgate.pipeline.run import run_check
+from reviewgate.policy.files import find_policy_file, load_policy
+from reviewgate.policy.template import STARTER_POLICY
+from reviewgate.signoff.gather import allowed_signers_at
 from verify_helpers import reviewgate as run_reviewgate
 
 SRC = ".reviewgate.yaml"

@@ -14,7 +14,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from reviewgate.errors import PolicyError
-from reviewgate.policy import (
+from reviewgate.policy.files import load_policy
+from reviewgate.policy.render import policy_to_dict, render_policy
+from reviewgate.policy.schema import (
     COMMIT_KIND_VALUES,
     FORMAT_VALUES,
     KNOWN_RULE_CODES,
@@ -25,11 +27,8 @@ from reviewgate.policy import (
     SIGNATURE_VALUES,
     Policy,
     leaf_keys,
-    load_policy,
-    policy_to_dict,
-    render_policy,
 )
-from reviewgate.policy_template import STARTER_POLICY
+from reviewgate.policy.template import STARTER_POLICY
 
 SRC = "p.yaml"
 PROPS = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -6,12 +6,12 @@ from __future__ import annotations
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from reviewgate.commit import Commit, Person
 from reviewgate.errors import ReviewgateError
-from reviewgate.findings import Finding
-from reviewgate.message import cleanup_message, parse_trailers
-from reviewgate.policy import AssistancePolicy, Policy
-from reviewgate.rules import run_rules
+from reviewgate.model.commit import Commit, Person
+from reviewgate.model.finding import Finding
+from reviewgate.model.message import cleanup_message, parse_trailers
+from reviewgate.pipeline.rules import run_rules
+from reviewgate.policy.schema import AssistancePolicy, Policy
 
 LINES = st.one_of(
     st.text(max_size=40),

@@ -138,7 +138,7 @@ def test_yaml_example_parses(block: Block) -> None:
 
 
 def test_policy_example_is_a_valid_policy() -> None:
-    from reviewgate.policy import load_policy
+    from reviewgate.policy.files import load_policy
 
     [block] = [b for b in yaml_blocks() if b.first_line == "# .reviewgate.yaml"]
     load_policy(None, text=block.text, source=block.id)  # raises PolicyError with the line

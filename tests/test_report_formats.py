@@ -19,11 +19,13 @@ from pathlib import Path
 import jsonschema
 import pytest
 
-import reviewgate.rules  # noqa: F401  (registers every rule)
+import reviewgate.pipeline.rules  # noqa: F401  (registers every rule)
 from conftest import Repo
 from reviewgate import __version__
-from reviewgate.commands.check import CheckResult, run_check
-from reviewgate.findings import RULES, Severity
+from reviewgate.model.finding import Severity
+from reviewgate.model.result import CheckResult
+from reviewgate.model.rulebook import RULES
+from reviewgate.pipeline.run import run_check
 from reviewgate.report.github import escape_data, escape_property, render_github
 from reviewgate.report.junit import render_junit
 from reviewgate.report.sarif import FINGERPRINT_KEY, render_sarif

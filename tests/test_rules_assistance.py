@@ -16,13 +16,13 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from conftest import Repo
-from reviewgate.commit import Commit, Person
-from reviewgate.declarations import declaration_problem, placeholder_in
+from reviewgate.disclosure.declarations import declaration_problem, placeholder_in
+from reviewgate.disclosure.rules import check_assistance
 from reviewgate.errors import PolicyError
-from reviewgate.findings import Finding, Severity
-from reviewgate.policy import AssistancePolicy, CommitsPolicy, Policy, ToolIdentity
-from reviewgate.rules import run_rules
-from reviewgate.rules.assistance import check_assistance
+from reviewgate.model.commit import Commit, Person
+from reviewgate.model.finding import Finding, Severity
+from reviewgate.pipeline.rules import run_rules
+from reviewgate.policy.schema import AssistancePolicy, CommitsPolicy, Policy, ToolIdentity
 
 ADA = "Ada Lovelace <ada@example.org>"
 CLAUDE_FOOTER = "🤖 Generated with [Claude Code](https://claude.com/claude-code)"

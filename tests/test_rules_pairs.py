@@ -1,4 +1,4 @@
-"""RG201 and RG204 on real repositories: diffs read by reviewgate.diffs, rules pure."""
+"""RG201 and RG204 on real repositories: diffs read by reviewgate.pairs.diffs, rules pure."""
 
 from __future__ import annotations
 
@@ -10,15 +10,16 @@ from pathlib import Path
 import pytest
 
 from conftest import Repo
-from reviewgate.commit import Commit
-from reviewgate.diffs import read_diffs
-from reviewgate.evidence import Evidence
-from reviewgate.findings import Finding, Severity
-from reviewgate.fixes import fix_candidates
-from reviewgate.gather import GatherOptions, gather_evidence
-from reviewgate.git import RangeSpec, open_repo, read_commits
-from reviewgate.policy import FixesPolicy, Policy
-from reviewgate.rules.pairs import check_pairs
+from reviewgate.git.repo import RangeSpec, open_repo, read_commits
+from reviewgate.model.commit import Commit
+from reviewgate.model.evidence import Evidence
+from reviewgate.model.finding import Finding, Severity
+from reviewgate.model.result import GatherOptions
+from reviewgate.pairs.diffs import read_diffs
+from reviewgate.pairs.fixes import fix_candidates
+from reviewgate.pairs.rules import check_pairs
+from reviewgate.pipeline.gather import gather_evidence
+from reviewgate.policy.schema import FixesPolicy, Policy
 
 POLICY = Policy()
 TEST_BODY = "def test_parse():\n    assert parse('') == []\n    assert parse('a') == ['a']\n"

@@ -11,12 +11,13 @@ import textwrap
 import pytest
 
 from conftest import Repo
-from reviewgate.commit import Commit, Person
-from reviewgate.git import RangeSpec, open_repo, read_commits
-from reviewgate.message import parse_trailers
-from reviewgate.policy import PerfPolicy, Policy, load_policy
-from reviewgate.rules import run_rules
-from reviewgate.rules.perf import benchmark_tool_in, check_perf
+from reviewgate.git.repo import RangeSpec, open_repo, read_commits
+from reviewgate.model.commit import Commit, Person
+from reviewgate.model.message import parse_trailers
+from reviewgate.perf.rules import benchmark_tool_in, check_perf
+from reviewgate.pipeline.rules import run_rules
+from reviewgate.policy.files import load_policy
+from reviewgate.policy.schema import PerfPolicy, Policy
 
 POLICY = Policy()
 
@@ -195,7 +196,7 @@ def test_a_line_too_long_for_a_table_row_is_not_read() -> None:
 
 
 def test_a_check_whose_rules_are_all_off_is_not_run(monkeypatch: pytest.MonkeyPatch) -> None:
-    import reviewgate.rules as rules
+    import reviewgate.pipeline.rules as rules
 
     seen: list[str] = []
 

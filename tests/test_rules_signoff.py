@@ -16,14 +16,14 @@ from pathlib import Path
 import pytest
 
 from conftest import Repo
-from reviewgate.commands.check import run_check
-from reviewgate.commit import Commit, Person
 from reviewgate.errors import PolicyError
-from reviewgate.evidence import Approval, Evidence
-from reviewgate.findings import RULES
-from reviewgate.policy import Policy, SignoffPolicy, ToolIdentity
-from reviewgate.rules import range_checks
-from reviewgate.rules.signoff import check_signoff
+from reviewgate.model.commit import Commit, Person
+from reviewgate.model.evidence import Approval, Evidence
+from reviewgate.model.rulebook import RULES
+from reviewgate.pipeline.rules import range_checks
+from reviewgate.pipeline.run import run_check
+from reviewgate.policy.schema import Policy, SignoffPolicy, ToolIdentity
+from reviewgate.signoff.rules import check_signoff
 
 ADA = "Ada Author <ada@example.org>"
 GRACE = "Grace Hopper <grace@example.org>"

@@ -9,7 +9,7 @@ import git as gitpython
 import pytest
 
 from conftest import Repo, git
-from reviewgate.shallow import deepen_for, is_shallow, range_complete, shallow_commits
+from reviewgate.git.shallow import deepen_for, is_shallow, range_complete, shallow_commits
 
 
 def _source(repo: Repo, commits: int = 30) -> list[str]:

@@ -9,7 +9,7 @@ import pytest
 
 from conftest import Repo
 from gpg_keys import key_with_two_user_ids
-from reviewgate.commands.check import run_check
+from reviewgate.pipeline.run import run_check
 
 POLICY = "version: 1\nsignoff:\n  signature: gpg\n"
 GPG = ["gpg", "--batch", "--passphrase", ""]

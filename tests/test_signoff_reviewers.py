@@ -9,8 +9,8 @@ from __future__ import annotations
 import pytest
 
 from conftest import Repo
-from reviewgate.commands.check import run_check
-from reviewgate.commit import Person
+from reviewgate.model.commit import Person
+from reviewgate.pipeline.run import run_check
 
 ASSISTED = "feat: x\n\nAssisted-by: Claude:opus\n"
 CLAUDE = "Claude <noreply@anthropic.com>"
@@ -108,7 +108,8 @@ def test_the_reviewer_list_compares_normal_emails(repo: Repo) -> None:
 
 
 def test_the_pure_helpers() -> None:
-    from reviewgate.signoff_sources import is_tool_reviewer, normal_email, plausible_email
+    from reviewgate.model.emails import normal_email, plausible_email
+    from reviewgate.signoff.sources import is_tool_reviewer
 
     assert normal_email(' "Ann"@Example.org. ') == "ann@example.org"
     assert plausible_email("a@b.c") and not plausible_email("a@b") and not plausible_email("@")

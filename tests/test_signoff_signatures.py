@@ -17,12 +17,12 @@ from pathlib import Path
 import pytest
 
 from conftest import Repo, git
-from reviewgate.commands.check import run_check
-from reviewgate.commit import Person
-from reviewgate.evidence import Approval, Evidence, SignatureCheck
-from reviewgate.policy import Policy, SignoffPolicy
-from reviewgate.rules.signoff import check_signoff
-from reviewgate.signoff_evidence import parse_signatures
+from reviewgate.model.commit import Person
+from reviewgate.model.evidence import Approval, Evidence, SignatureCheck
+from reviewgate.pipeline.run import run_check
+from reviewgate.policy.schema import Policy, SignoffPolicy
+from reviewgate.signoff.gather import parse_signatures
+from reviewgate.signoff.rules import check_signoff
 from test_rules_signoff import ASSISTED, make, sha
 
 pytestmark = pytest.mark.skipif(shutil.which("ssh-keygen") is None, reason="needs ssh-keygen")

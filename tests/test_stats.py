@@ -8,7 +8,6 @@ from html.parser import HTMLParser
 import pytest
 
 from conftest import Repo
-from reviewgate.commands.check import run_check
 from reviewgate.commands.stats import (
     NOT_MEASURED,
     MonthStats,
@@ -18,8 +17,9 @@ from reviewgate.commands.stats import (
     render_stats_text,
     run_stats,
 )
-from reviewgate.paths import glob_to_regex, path_matches
-from reviewgate.policy import DEFAULT_TEST_GLOBS, FixesPolicy
+from reviewgate.pairs.paths import glob_to_regex, path_matches
+from reviewgate.pipeline.run import run_check
+from reviewgate.policy.schema import DEFAULT_TEST_GLOBS, FixesPolicy
 from reviewgate.report.html import render_stats_html
 
 CLAUDE_FOOTER = (

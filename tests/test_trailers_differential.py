@@ -1,4 +1,4 @@
-"""Differential tests: reviewgate.message against the real git on thousands of
+"""Differential tests: reviewgate.model.message against the real git on thousands of
 generated messages, in both trailer modes, and for adding a trailer."""
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ import pytest
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
-from reviewgate.message import CUT_LINE, _block, add_trailer, parse_trailers, trailer_block
+from reviewgate.model.message import CUT_LINE, _block, add_trailer, parse_trailers, trailer_block
 from trailer_cases import (
     HAND_CASES,
     Case,

@@ -11,12 +11,12 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from conftest import Repo, git
-from reviewgate.evidence import Evidence, Verdict
-from reviewgate.policy import load_policy
-from reviewgate.rules.verified import check_verified
+from reviewgate.model.evidence import Evidence, Verdict
+from reviewgate.policy.files import load_policy
 from reviewgate.verify.cache import CachedResult, CacheKey, parse_line, parse_note, render_note
 from reviewgate.verify.objects import ObjectReader
 from reviewgate.verify.plan import Job, parse_shard, select_shard
+from reviewgate.verify.rules import check_verified
 from reviewgate.verify.runner import expand_command
 from verify_helpers import Runner, reviewgate, write_policy
 
@@ -107,7 +107,7 @@ def test_note_lines_round_trip_and_merge_to_the_worst() -> None:
 
 
 def test_verdicts_become_findings_and_policy_can_silence_them(repo: Repo) -> None:
-    from reviewgate.git import RangeSpec, open_repo, read_commits
+    from reviewgate.git.repo import RangeSpec, open_repo, read_commits
 
     repo.commit("base", {"a": "1"})
     repo.commit("fix: one", {"a": "2"})

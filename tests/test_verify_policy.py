@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from reviewgate.errors import PolicyError
-from reviewgate.policy import load_policy
-from reviewgate.policy_template import STARTER_POLICY as TEMPLATE
+from reviewgate.policy.files import load_policy
+from reviewgate.policy.template import STARTER_POLICY as TEMPLATE
 
 
 def _load(text: str):  # type: ignore[no-untyped-def]

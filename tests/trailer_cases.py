@@ -16,7 +16,7 @@ from typing import TypeVar
 
 from hypothesis import strategies as st
 
-from reviewgate.message import CUT_LINE
+from reviewgate.model.message import CUT_LINE
 
 T = TypeVar("T")
 GIT_TIMEOUT = 10

@@ -139,7 +139,8 @@ def check(
     """
     from contextlib import nullcontext
 
-    from reviewgate.commands.check import render, report_needs_paths, run_check, write_report
+    from reviewgate.commands.check import render, write_report
+    from reviewgate.pipeline.run import report_needs_paths, run_check
 
     gather = progress = None
     signals: Any = nullcontext()
@@ -265,7 +266,7 @@ def hook_pre_push(remote: str, url: str, config: str | None) -> None:
     import os
 
     from reviewgate.commands.hook_pre_push import pre_push_hook
-    from reviewgate.pushed_refs import read_hook_stdin
+    from reviewgate.git.pushed_refs import read_hook_stdin
 
     code, text = pre_push_hook(remote, url, read_hook_stdin(), os.environ, config=config)
     click.echo(text, err=True, nl=False)
@@ -281,7 +282,7 @@ def hook_pre_push(remote: str, url: str, config: str | None) -> None:
 def hook_pre_receive(refs: tuple[str, ...], config: str | None) -> None:
     """Server side: reject a push whose new commits break the policy (git's lines on stdin)."""
     from reviewgate.commands.hook_pre_receive import pre_receive_hook
-    from reviewgate.pushed_refs import read_hook_stdin
+    from reviewgate.git.pushed_refs import read_hook_stdin
 
     code, text = pre_receive_hook(read_hook_stdin(), patterns=refs, config=config)
     click.echo(text, err=True, nl=False)
@@ -298,7 +299,7 @@ def init(force: bool, config: str | None) -> None:
     from pathlib import Path
 
     from reviewgate.commands.init import init as write_policy
-    from reviewgate.git import open_repo, repo_root
+    from reviewgate.git.repo import open_repo, repo_root
 
     root = repo_root(open_repo())
     config = config or os.environ.get("REVIEWGATE_CONFIG") or None
@@ -312,8 +313,8 @@ def init(force: bool, config: str | None) -> None:
 @reports_errors
 def policy_command(fmt: str, config: str | None) -> None:
     """Print the effective policy and where each value came from."""
-    from reviewgate.commands.check import load_repo_policy
     from reviewgate.commands.policy_show import show_policy
+    from reviewgate.pipeline.run import load_repo_policy
 
     click.echo(show_policy(load_repo_policy(config), fmt=fmt), nl=False)
 

@@ -10,8 +10,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from reviewgate.commit import Person
 from reviewgate.errors import ReviewgateError
+from reviewgate.model.commit import Person
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -69,7 +69,7 @@ def run_approve(
     in history; that takes `all_history`."""
     import os
 
-    from reviewgate.agents import detect_agent
+    from reviewgate.disclosure.agents import detect_agent
 
     env = os.environ if environ is None else environ
     agent = detect_agent(env)
@@ -78,9 +78,14 @@ def run_approve(
             f"refusing to approve from inside {agent.name} (seen in ${agent.evidence}): "
             "an approval must come from a person, not from the tool whose work it reviews"
         )
-    from reviewgate.approval_signing import SigningConfig, sign
-    from reviewgate.approvals import add_approval_line, format_line, format_payload, git_config
-    from reviewgate.git import default_range, open_repo, validate_revisions
+    from reviewgate.git.repo import default_range, open_repo, validate_revisions
+    from reviewgate.signoff.approvals import (
+        add_approval_line,
+        format_line,
+        format_payload,
+        git_config,
+    )
+    from reviewgate.signoff.signing import SigningConfig, sign
 
     repo = open_repo(cwd)
     config = git_config(repo, r"^user\.(name|email|signingkey)$|^gpg\.")
@@ -133,7 +138,7 @@ def _committer_identity(repo: object) -> dict[str, str]:
     """The identity git would commit with, as user.name/user.email, for a reviewer
     who has no user.* configuration: GIT_COMMITTER_NAME/EMAIL, EMAIL, or what git
     can tell. Empty when git cannot tell (it would refuse to commit too)."""
-    from reviewgate.hookenv import parse_ident
+    from reviewgate.git.hookenv import parse_ident
 
     try:
         ident = repo.git.var("GIT_COMMITTER_IDENT")  # type: ignore[attr-defined]
@@ -144,7 +149,7 @@ def _committer_identity(repo: object) -> dict[str, str]:
 
 
 def _reviewer(config: Mapping[str, str]) -> Person:
-    from reviewgate.identity import match_identity
+    from reviewgate.disclosure.identity import match_identity
 
     name, email = config.get("user.name", "").strip(), config.get("user.email", "").strip()
     if not name or not email:
@@ -152,7 +157,7 @@ def _reviewer(config: Mapping[str, str]) -> Person:
             "who is approving? set git's identity first: "
             "git config user.name 'Your Name' && git config user.email you@example.org"
         )
-    from reviewgate.signoff_sources import plausible_email
+    from reviewgate.model.emails import plausible_email
 
     if not plausible_email(email):
         raise ReviewgateError(
@@ -192,8 +197,8 @@ def _tip_word(revisions: Sequence[str]) -> str:
 def resolve_range(repo: Any, revisions: Sequence[str], described: str) -> ResolvedRange:
     """The commits of `revisions` with their trees, its one tip and its base, from
     ONE `git log` process."""
-    from reviewgate.approvals import run_git
     from reviewgate.errors import GitError
+    from reviewgate.signoff.approvals import run_git
 
     try:
         out = run_git(repo, "log", "-z", "--format=%H %T %P%x01%ae", *revisions, "--")
@@ -230,7 +235,7 @@ def resolve_range(repo: Any, revisions: Sequence[str], described: str) -> Resolv
 
 def own_commits(resolved: ResolvedRange, email: str) -> list[str]:
     """The commits of `resolved` whose author is `email` (as RG302 compares). Pure."""
-    from reviewgate.signoff_sources import normal_email
+    from reviewgate.model.emails import normal_email
 
     mine = normal_email(email)
     return [sha for (sha, _), author in zip(resolved.commits, resolved.authors, strict=True)

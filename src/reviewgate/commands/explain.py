@@ -6,8 +6,8 @@ import difflib
 import re
 
 from reviewgate.errors import ReviewgateError
-from reviewgate.findings import RULES, Rule
-from reviewgate.rules import register_all
+from reviewgate.model.rulebook import RULES, Rule
+from reviewgate.pipeline.rules import register_all
 
 register_all()  # every rule's documentation, the range rules' included
 

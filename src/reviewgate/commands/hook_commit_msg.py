@@ -12,10 +12,10 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from reviewgate import hookenv
-from reviewgate.commit import Commit, Person
-from reviewgate.findings import Finding, Severity
-from reviewgate.message import CUT_LINE
+from reviewgate.git import hookenv
+from reviewgate.model.commit import Commit, Person
+from reviewgate.model.finding import Finding, Severity
+from reviewgate.model.message import CUT_LINE
 
 
 @dataclass(frozen=True)
@@ -32,7 +32,7 @@ def prepare_message(
     raw: str, settings: hookenv.GitSettings, environ: Mapping[str, str]
 ) -> PreparedMessage:
     """Clean `raw` as `git commit` will. Pure apart from reading `environ`."""
-    from reviewgate.message import cleanup_message, infer_auto_comment_char
+    from reviewgate.model.message import cleanup_message, infer_auto_comment_char
 
     comment = settings.comment
     if comment == "auto":
@@ -68,7 +68,7 @@ def build_commit(
     environ: Mapping[str, str],
     comment: str,
 ) -> Commit:
-    from reviewgate.message import parse_trailers
+    from reviewgate.model.message import parse_trailers
 
     trailers = parse_trailers(
         message, divider=True, separators=settings.separators, comment=comment
@@ -102,7 +102,7 @@ def commit_msg_hook(
     environ: Mapping[str, str] | None = None,
 ) -> tuple[int, str]:
     """Check the message in `message_file`; (exit status, text for stderr)."""
-    from reviewgate.policy import find_policy_file, load_policy
+    from reviewgate.policy.files import find_policy_file, load_policy
 
     env = os.environ if environ is None else environ
     data = hookenv.read_message_file(message_file)
@@ -115,10 +115,10 @@ def commit_msg_hook(
     parents = hookenv.merge_parents(paths.git_dir, cwd)
     commit = build_commit(prepared.message, settings, parents, env, prepared.comment)
 
-    from reviewgate.rules import run_rules
+    from reviewgate.pipeline.rules import run_rules
 
     findings = run_rules([commit], policy)
-    from reviewgate.hook_pairs import staged_pair_findings
+    from reviewgate.pairs.hook import staged_pair_findings
 
     # Runs git only when the message is a fix.
     findings += staged_pair_findings(commit, policy, paths.root or cwd)

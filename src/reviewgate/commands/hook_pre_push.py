@@ -27,13 +27,13 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from reviewgate.pushed_refs import DEFAULT_BRANCHES, RefUpdate, is_notes_ref, short
+from reviewgate.git.pushed_refs import DEFAULT_BRANCHES, RefUpdate, is_notes_ref, short
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from pathlib import Path
 
-    from reviewgate.commands.check import CheckResult
+    from reviewgate.model.result import CheckResult
 
 ZERO = "0" * 40
 
@@ -109,8 +109,8 @@ def pre_push_hook(
     cwd: str | Path | None = None,
 ) -> tuple[int, str]:
     """(exit status, text for stderr). 1 blocks the push."""
-    from reviewgate.git import open_repo
-    from reviewgate.pushed_refs import parse_pre_push, peel_commits
+    from reviewgate.git.pushed_refs import parse_pre_push, peel_commits
+    from reviewgate.git.repo import open_repo
 
     updates = parse_pre_push(stdin_text)
     from_pre_commit = not updates and not remote
@@ -264,7 +264,7 @@ def _for_review(ref: str) -> bool:
 
 
 def _blocked_by(result: CheckResult, code: str) -> bool:
-    from reviewgate.findings import Severity
+    from reviewgate.model.finding import Severity
 
     return any(f.code == code and f.severity is Severity.ERROR for f in result.findings)
 
@@ -280,8 +280,8 @@ def awaiting_review(
     way to a default branch): they go up to be reviewed. Pure."""
     from dataclasses import replace
 
-    from reviewgate.findings import Severity
-    from reviewgate.pushed_refs import reachable_within
+    from reviewgate.git.pushed_refs import reachable_within
+    from reviewgate.model.finding import Severity
 
     if not _blocked_by(result, AWAITS_REVIEW):
         return result
@@ -307,8 +307,8 @@ def awaiting_review(
 def _run(
     revisions: Sequence[str], config: str | None, repo: object, remote: str
 ) -> CheckResult:
-    from reviewgate.commands.check import run_check
-    from reviewgate.gather import GatherOptions
+    from reviewgate.model.result import GatherOptions
+    from reviewgate.pipeline.run import run_check
 
     cwd = repo.working_tree_dir or repo.git_dir  # type: ignore[attr-defined]
     # A fix's test commit already on the remote goes up with it for review unless
@@ -325,7 +325,7 @@ def _report(
 ) -> list[str]:
     from dataclasses import replace
 
-    from reviewgate.pushed_refs import reachable_within, restrict
+    from reviewgate.git.pushed_refs import reachable_within, restrict
     from reviewgate.report.text import render_text, summary_line
 
     parents = {c.sha: c.parents for c in result.commits}

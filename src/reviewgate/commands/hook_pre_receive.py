@@ -33,7 +33,7 @@ import fnmatch
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from reviewgate.pushed_refs import DEFAULT_BRANCHES, RefUpdate, is_notes_ref, short
+from reviewgate.git.pushed_refs import DEFAULT_BRANCHES, RefUpdate, is_notes_ref, short
 
 NOTES_EXCLUDED = ("--exclude=refs/notes/*", "--all")
 
@@ -41,7 +41,7 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from pathlib import Path
 
-    from reviewgate.commands.check import CheckResult
+    from reviewgate.model.result import CheckResult
 
 CONFIG_KEY = ("reviewgate", "refs")  # git config reviewgate.refs: GLOBs, multi-valued
 
@@ -116,8 +116,8 @@ def pre_receive_hook(
     cwd: str | Path | None = None,
 ) -> tuple[int, str]:
     """(exit status, text for stderr). 1 rejects the whole push."""
-    from reviewgate.git import open_repo
-    from reviewgate.pushed_refs import parse_pre_receive, peel_commits
+    from reviewgate.git.pushed_refs import parse_pre_receive, peel_commits
+    from reviewgate.git.repo import open_repo
 
     updates = parse_pre_receive(stdin_text)
     if not any(not u.is_deletion for u in updates):
@@ -182,7 +182,7 @@ def _pushed_approvals(
     updates: Sequence[RefUpdate], peeled: Mapping[str, str | None]
 ) -> str | None:
     """The approvals notes commit this push brings, read in place of the server's."""
-    from reviewgate.approvals import APPROVALS_REF
+    from reviewgate.signoff.approvals import APPROVALS_REF
 
     for update in updates:
         if update.ref == APPROVALS_REF and not update.is_deletion:
@@ -194,8 +194,8 @@ def _pushed_approvals(
 def _check(
     receive: ReceiveRange, config: str | None, where: str, approvals_at: str | None
 ) -> CheckResult:
-    from reviewgate.commands.check import run_check
-    from reviewgate.gather import GatherOptions
+    from reviewgate.model.result import GatherOptions
+    from reviewgate.pipeline.run import run_check
 
     return run_check(
         revisions=receive.revisions,

@@ -30,10 +30,10 @@ import os
 from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
-from reviewgate import hookenv
+from reviewgate.git import hookenv
 
 if TYPE_CHECKING:
-    from reviewgate.agents import AgentInfo
+    from reviewgate.disclosure.agents import AgentInfo
 
 
 def prepare_commit_msg_hook(
@@ -46,7 +46,7 @@ def prepare_commit_msg_hook(
 ) -> tuple[int, str]:
     """Add the disclosure trailer to `message_file` if an agent is detected;
     (exit status, text for stderr)."""
-    from reviewgate.agents import detect_agent
+    from reviewgate.disclosure.agents import detect_agent
 
     env = os.environ if environ is None else environ
     data = hookenv.read_message_file(message_file)  # a missing file is exit 2 always
@@ -56,8 +56,8 @@ def prepare_commit_msg_hook(
     # pre-commit passes only the file; it exports SOURCE and SHA instead.
     source = source or env.get("PRE_COMMIT_COMMIT_MSG_SOURCE", "")
 
-    from reviewgate.agents import disclosure_trailer
-    from reviewgate.policy import find_policy_file, load_policy
+    from reviewgate.disclosure.agents import disclosure_trailer
+    from reviewgate.policy.files import find_policy_file, load_policy
 
     cwd = os.getcwd()
     paths = hookenv.locate_repo(message_file, env, cwd)
@@ -98,7 +98,7 @@ def add_disclosure(
     """`data` with the trailer `key: value` added, or None when it needs none.
     Pure: bytes in, bytes out."""
     from reviewgate.commands.hook_commit_msg import prepare_message
-    from reviewgate.message import add_trailer, parse_trailers
+    from reviewgate.model.message import add_trailer, parse_trailers
 
     text = hookenv.decode_message(data, settings.commit_encoding, "surrogateescape")
     prepared = prepare_message(text, settings, environ)
@@ -149,7 +149,8 @@ def co_author_declares(
     checker counts that as the declaration, so a second one would be noise."""
     if agent.tool is None or "co-authored-by" not in {k.lower() for k in accepted}:
         return False
-    from reviewgate.identity import match_identity, parse_ident
+    from reviewgate.disclosure.identity import match_identity
+    from reviewgate.model.emails import parse_ident
 
     for existing_key, existing in present:
         if existing_key.strip().lower() == "co-authored-by":

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from reviewgate.errors import ReviewgateError
-from reviewgate.policy import POLICY_FILE_NAME
+from reviewgate.policy.schema import POLICY_FILE_NAME
 
 
 def init(root: Path, *, force: bool, path: Path | None = None) -> Path:
@@ -13,7 +13,7 @@ def init(root: Path, *, force: bool, path: Path | None = None) -> Path:
     `<root>/.reviewgate.yaml`) and return where it went. An existing file is left
     untouched unless `force` is set. `root` is a repository's top: the default
     target is refused in a bare repository, whose "top" is its git directory."""
-    from reviewgate.policy_template import STARTER_POLICY
+    from reviewgate.policy.template import STARTER_POLICY
 
     if path is None and _is_bare(root):
         raise ReviewgateError(
@@ -24,7 +24,7 @@ def init(root: Path, *, force: bool, path: Path | None = None) -> Path:
     if target.is_dir():
         raise ReviewgateError(f"{target} is a directory; cannot write the policy there")
     if not force and target.is_symlink() and not target.exists():
-        from reviewgate.policy import broken_link
+        from reviewgate.policy.files import broken_link
 
         raise ReviewgateError(
             f"{target} {broken_link(str(target))}; remove it, or pass --force to write "
@@ -43,6 +43,6 @@ def init(root: Path, *, force: bool, path: Path | None = None) -> Path:
 
 
 def _is_bare(root: Path) -> bool:
-    from reviewgate.git import open_repo
+    from reviewgate.git.repo import open_repo
 
     return bool(open_repo(root).bare)

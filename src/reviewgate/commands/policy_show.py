@@ -5,7 +5,8 @@ from __future__ import annotations
 import json
 
 from reviewgate.errors import ReviewgateError
-from reviewgate.policy import Policy, effective_origins, policy_to_dict, render_policy
+from reviewgate.policy.render import effective_origins, policy_to_dict, render_policy
+from reviewgate.policy.schema import Policy
 
 FORMATS = ("text", "json")
 

@@ -11,12 +11,13 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from reviewgate.commit import Commit
-from reviewgate.evidence import CommitDiff, Evidence
-from reviewgate.fixes import SAME_COMMIT, TWO_COMMIT, Fix, is_fix, pair_fixes
-from reviewgate.policy import Policy
-from reviewgate.rules import selected
-from reviewgate.rules.assistance import tool_marks
+from reviewgate.disclosure.rules import tool_marks
+from reviewgate.model.commit import Commit
+from reviewgate.model.evidence import CommitDiff, Evidence
+from reviewgate.model.fix import SAME_COMMIT, TWO_COMMIT, Fix
+from reviewgate.model.rulebook import selected
+from reviewgate.pairs.fixes import is_fix, pair_fixes
+from reviewgate.policy.schema import Policy
 
 NOT_MEASURED = "not measured (no verification results)"
 
@@ -101,7 +102,7 @@ def signed_off_shas(
     `required_for` and rule severities say: the same sources (trailers, merges,
     ranges, approvals) and the same tests (not the author, not a tool, an allowed
     reviewer, a signature where policy wants one) that `check` applies."""
-    from reviewgate.rules.signoff import check_signoff
+    from reviewgate.signoff.rules import check_signoff
 
     refused = {finding.sha for finding in check_signoff(commits, judged(policy), evidence)}
     return {commit.sha for commit in commits} - refused
@@ -198,16 +199,16 @@ def run_stats(
     """The figures of `revisions` (default: the range `reviewgate check` reads)."""
     from dataclasses import replace
 
-    from reviewgate.commands.check import run_check
-    from reviewgate.gather import signoff_enabled
+    from reviewgate.pipeline.gather import signoff_enabled
+    from reviewgate.pipeline.run import run_check
 
     result = run_check(revisions=revisions, cwd=cwd, config=config, max_count=max_count)
     evidence = result.evidence or Evidence()
     if not signoff_enabled(result.policy) and result.commits:
         # check gathered no sign-off evidence (ranges, approvals, signatures) for a
         # policy that asks for none; stats still counts sign-offs as check would.
-        from reviewgate.git import open_repo
-        from reviewgate.signoff_evidence import gather_signoff
+        from reviewgate.git.repo import open_repo
+        from reviewgate.signoff.gather import gather_signoff
 
         evidence = gather_signoff(
             open_repo(cwd), result.commits, judged(result.policy), None, evidence
@@ -228,7 +229,7 @@ def verified_share(
     that have a test to verify; None when the cache holds no verdict for any.
     `diffs` and `fixes`: the fix candidates' diffs and the pairs check found
     already (else read and paired here)."""
-    from reviewgate.git import open_repo
+    from reviewgate.git.repo import open_repo
     from reviewgate.verify.gather import has_cache, range_jobs
 
     repo = open_repo(cwd)

@@ -11,9 +11,10 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 
-from reviewgate.commands.check import CheckResult, short_rev
-from reviewgate.evidence import Verdict
-from reviewgate.findings import Finding, Severity, has_errors
+from reviewgate.git.repo import short_rev
+from reviewgate.model.evidence import Verdict
+from reviewgate.model.finding import Finding, Severity, has_errors
+from reviewgate.model.result import CheckResult
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -65,8 +66,8 @@ def run_verify(
     max_count: int | None = None,
 ) -> VerifyResult:
     """Verify the fixes of the range `check` would read, with its trusted policy."""
-    from reviewgate.commands.check import run_check
-    from reviewgate.gather import GatherOptions
+    from reviewgate.model.result import GatherOptions
+    from reviewgate.pipeline.run import run_check
     from reviewgate.verify.plan import parse_shard
 
     collected: list[Verdict] = []
@@ -214,7 +215,7 @@ def check_verify_options(
     no_cache: bool, jobs: int, shard: str | None, progress: Progress
 ) -> object:
     """The GatherOptions of `check --verify`."""
-    from reviewgate.gather import GatherOptions
+    from reviewgate.model.result import GatherOptions
     from reviewgate.verify.plan import parse_shard
 
     return GatherOptions(

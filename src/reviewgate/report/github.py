@@ -21,18 +21,19 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from reviewgate.findings import RULES, Finding, Severity
+from reviewgate.model.finding import Finding, Severity
+from reviewgate.model.rulebook import RULES
 from reviewgate.report.text import summary_line
 
 if TYPE_CHECKING:
-    from reviewgate.commands.check import CheckResult
-    from reviewgate.commit import Commit
+    from reviewgate.model.commit import Commit
+    from reviewgate.model.result import CheckResult
 
 COMMANDS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.NOTICE: "notice"}
 
 
 def render_github(result: CheckResult) -> str:
-    from reviewgate.rules import register_all
+    from reviewgate.pipeline.rules import register_all
 
     register_all()  # every rule's name, for the titles
 

@@ -6,11 +6,11 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING, Any
 
-from reviewgate.commit import Commit, Person
-from reviewgate.findings import Finding
+from reviewgate.model.commit import Commit, Person
+from reviewgate.model.finding import Finding
 
 if TYPE_CHECKING:
-    from reviewgate.commands.check import CheckResult
+    from reviewgate.model.result import CheckResult
 
 SCHEMA_VERSION = 1
 

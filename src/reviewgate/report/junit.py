@@ -21,11 +21,11 @@ import xml.etree.ElementTree as ET
 from collections import defaultdict
 from typing import TYPE_CHECKING
 
-from reviewgate.findings import Finding, Severity
+from reviewgate.model.finding import Finding, Severity
 
 if TYPE_CHECKING:
-    from reviewgate.commands.check import CheckResult
-    from reviewgate.commit import Commit
+    from reviewgate.model.commit import Commit
+    from reviewgate.model.result import CheckResult
 
 SUITE = "reviewgate"
 CLASSNAME = "reviewgate.commits"

@@ -25,7 +25,7 @@ commit is, so code scanning keeps one alert per finding; a rewritten commit has 
 new sha and so a new alert, which is right, since it has to be judged again. (The
 upload-sarif action adds its own `primaryLocationLineHash` of line 1 of the file.)
 
-The rules are every registered rule (reviewgate.findings.RULES), with their
+The rules are every registered rule (reviewgate.model.rulebook.RULES), with their
 documentation as help, so a viewer can explain a result without reviewgate.
 """
 
@@ -37,11 +37,12 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
 from reviewgate import __version__
-from reviewgate.findings import RULES, Finding, Rule, Severity
+from reviewgate.model.finding import Finding, Severity
+from reviewgate.model.rulebook import RULES, Rule
 
 if TYPE_CHECKING:
-    from reviewgate.commands.check import CheckResult
-    from reviewgate.commit import Commit
+    from reviewgate.model.commit import Commit
+    from reviewgate.model.result import CheckResult
 
 SARIF_VERSION = "2.1.0"
 SARIF_SCHEMA = (
@@ -64,7 +65,7 @@ _SECTION = re.compile(r"^## (?P<title>.+)$", re.MULTILINE)
 
 
 def render_sarif(result: CheckResult) -> str:
-    from reviewgate.rules import register_all
+    from reviewgate.pipeline.rules import register_all
 
     register_all()
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import TYPE_CHECKING
 
-from reviewgate.findings import Finding, Severity
+from reviewgate.model.finding import Finding, Severity
 
 if TYPE_CHECKING:
-    from reviewgate.commands.check import CheckResult
+    from reviewgate.model.result import CheckResult
 
 
 def render_text(result: CheckResult) -> str:

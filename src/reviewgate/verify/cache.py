@@ -26,7 +26,7 @@ from reviewgate.errors import GitError
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from reviewgate.policy import VerifyPolicy
+    from reviewgate.policy.schema import VerifyPolicy
 
 NOTES_REF = "refs/notes/reviewgate"
 VERSION = "v1"

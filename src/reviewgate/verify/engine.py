@@ -12,7 +12,7 @@ from collections.abc import Callable, Generator, Sequence
 from contextlib import closing
 from dataclasses import dataclass
 
-from reviewgate.evidence import Verdict
+from reviewgate.model.evidence import Verdict
 from reviewgate.verify.cache import (
     NOTES_REF,
     CachedResult,
@@ -27,7 +27,7 @@ from reviewgate.verify.runner import ERROR, PASSED, RunResult
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from reviewgate.policy import Policy
+    from reviewgate.policy.schema import Policy
 
 ROOT_COMMIT = "cannot verify a root commit: there is no state before the fix to be red"
 NO_RUNNABLE_TEST = (

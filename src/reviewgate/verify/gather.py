@@ -9,16 +9,16 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
-from reviewgate.evidence import CommitDiff, Evidence, Verdict
+from reviewgate.model.evidence import CommitDiff, Evidence, Verdict
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any
 
-    from reviewgate.commit import Commit
-    from reviewgate.fixes import Fix
-    from reviewgate.gather import GatherOptions
-    from reviewgate.policy import Policy
+    from reviewgate.model.commit import Commit
+    from reviewgate.model.fix import Fix
+    from reviewgate.model.result import GatherOptions
+    from reviewgate.policy.schema import Policy
     from reviewgate.verify.plan import Job
 
 
@@ -36,7 +36,7 @@ def range_jobs(
     from reviewgate.verify.plan import plan_jobs
 
     if fixes is None:
-        from reviewgate.gather import pair_range
+        from reviewgate.pipeline.gather import pair_range
 
         fixes, diffs, _ = pair_range(repo, commits, policy, diffs, merged)
     return plan_jobs(fixes, policy, diffs)
@@ -51,7 +51,7 @@ def gather_verdicts(
 ) -> dict[str, Verdict]:
     if not options.verify and not has_cache(repo):
         return {}  # nothing cached: no need to pair fixes or read any diff here
-    from reviewgate.gather import merged_revisions
+    from reviewgate.model.result import merged_revisions
     from reviewgate.verify.engine import cached_verdicts, verify_jobs
     from reviewgate.verify.plan import select_shard
 

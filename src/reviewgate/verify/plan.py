@@ -16,10 +16,10 @@ from reviewgate.errors import ReviewgateError
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from reviewgate.commit import ChangedPath
-    from reviewgate.evidence import CommitDiff
-    from reviewgate.fixes import Fix
-    from reviewgate.policy import Policy
+    from reviewgate.model.commit import ChangedPath
+    from reviewgate.model.evidence import CommitDiff
+    from reviewgate.model.fix import Fix
+    from reviewgate.policy.schema import Policy
 
 SAME_COMMIT = "same-commit"
 TWO_COMMIT = "two-commit"
@@ -82,7 +82,7 @@ def plan_jobs(
 def runnable_tests(paths: Iterable[str], policy: Policy) -> tuple[str, ...]:
     """The test files a command can run: a source-code suffix (RUNNABLE_SUFFIXES)
     and not matched by `paths.ignore` (docs, notes), in the fix's order."""
-    from reviewgate.paths import path_matches
+    from reviewgate.pairs.paths import path_matches
 
     runnable: dict[str, None] = {}
     for path in paths:
@@ -96,7 +96,7 @@ def runnable_tests(paths: Iterable[str], policy: Policy) -> tuple[str, ...]:
 def test_paths_changed(changes: Iterable[ChangedPath], policy: Policy) -> tuple[str, ...]:
     """Every test path a commit touches: added, changed, deleted, and both names
     of a rename, so that red takes exactly the commit's test changes."""
-    from reviewgate.paths import TEST, classify
+    from reviewgate.pairs.paths import TEST, classify
 
     paths: dict[str, None] = {}
     for change in changes:

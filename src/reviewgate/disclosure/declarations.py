@@ -1,0 +1,131 @@
+"""Disclosure declarations: the trailers in which a commit says which tool helped.
+
+A *declaration* is a trailer whose key policy accepts (`assistance.trailers`, any
+case). Under Co-authored-by only an identity that names a tool declares anything:
+co-authors are usually people. Pure functions; the rules that judge declarations
+against a commit's tool signatures live in rules/assistance.py.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from reviewgate.disclosure.identity import (
+    Tool,
+    declaration_key,
+    declaration_value,
+    match_identity,
+    model_from_identity,
+    policy_tools,
+    tool_named_in,
+)
+from reviewgate.model.emails import parse_ident
+
+# `typing` costs the commit-msg hook measurable start-up time; type checkers
+# treat any name TYPE_CHECKING as true.
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from reviewgate.model.commit import Commit
+    from reviewgate.policy.schema import Policy
+
+CO_AUTHORED_BY = "co-authored-by"
+
+# Template words copied from documentation instead of real values. Matched only in
+# capitals (a model may well contain the word "model" in lower case).
+PLACEHOLDER_WORDS = frozenset({
+    "AGENT", "AGENT_NAME", "AGENTNAME", "MODEL", "MODEL_VERSION", "MODELVERSION", "MODEL_NAME",
+    "TOOL", "TOOL1", "TOOL2", "TOOLS", "NAME", "VERSION", "TODO", "TBD", "XXX",
+})
+_PLACEHOLDER_AGENTS = frozenset({"agent", "agent_name", "agent-name", "tool", "name", "unknown"})
+_PLACEHOLDER_MODELS = frozenset({"model", "model_version", "model-version", "version"})
+KERNEL_FORMAT = re.compile(
+    r"(?P<agent>[A-Za-z0-9][\w.+-]*):(?P<model>[A-Za-z0-9][\w.+/:@-]*)"
+    r"(?P<tools>(?:\s+[A-Za-z0-9][\w.+/-]*)*)"
+)
+
+
+@dataclass(frozen=True)
+class Declaration:
+    key: str
+    value: str
+    tool: Tool | None  # None: names no known tool (or is `none`)
+    is_none: bool
+    model: str | None = None
+
+    @property
+    def line(self) -> str:
+        return f"{self.key}: {self.value}".rstrip()
+
+
+def placeholder_in(value: str) -> str | None:
+    """The template text in a declaration (`AGENT_NAME`, `<model>`, `[TOOL1]`), or None."""
+    for token in re.split(r"[\s:]+", value.strip()):
+        if re.search(r"[<>{}\[\]]", token) or re.fullmatch(r"\.{2,}|…", token):
+            return token
+        bare = token.strip("(),.;")
+        if bare in PLACEHOLDER_WORDS:
+            return token
+    shaped = re.match(r"([^\s:]+):(\S+)", value.strip())
+    if shaped:
+        agent, model = shaped.groups()
+        if agent.lower() in _PLACEHOLDER_AGENTS:
+            return agent
+        if model.lower() in _PLACEHOLDER_MODELS:
+            return model
+    return None
+
+
+def declaration_problem(value: str, fmt: str) -> str | None:
+    """Why a declaration's value is malformed under `fmt` (any | kernel), or None."""
+    value = value.strip()
+    if not value:
+        return "is empty"
+    if value.lower() == "none":
+        return None
+    placeholder = placeholder_in(value)
+    if placeholder:
+        return f"holds the placeholder {placeholder!r}"
+    if fmt == "kernel" and not KERNEL_FORMAT.fullmatch(value):
+        return "does not match the kernel format AGENT:MODEL [TOOL...]"
+    return None
+
+
+def _declared_model(value: str) -> str | None:
+    shaped = re.match(r"[^\s:]+:(\S+)", value.strip())
+    if shaped and not placeholder_in(shaped.group(1)):
+        return shaped.group(1)
+    return None
+
+
+def find_declarations(commit: Commit, policy: Policy) -> list[Declaration]:
+    accepted = {key.lower() for key in policy.assistance.trailers}
+    extras = policy_tools(policy.assistance.tools)
+    found: list[Declaration] = []
+    for key, value in commit.trailers:
+        lowered = key.lower()
+        if lowered not in accepted:
+            continue
+        if lowered == CO_AUTHORED_BY:
+            name, email = parse_ident(value)
+            tool = match_identity(name, email, extras)
+            if tool:
+                found.append(Declaration(key, value, tool, False, model_from_identity(tool, name)))
+            continue
+        is_none = value.strip().lower() == "none"
+        tool = None if is_none else tool_named_in(value, extras)
+        found.append(Declaration(key, value, tool, is_none, _declared_model(value)))
+    return found
+
+
+def declaration_line(tool: Tool, model: str | None, policy: Policy) -> tuple[str, str]:
+    """The exact trailer line that declares `tool` under `policy`, and a note for
+    the rare policy that accepts no key able to hold it."""
+    accepted = policy.assistance.trailers
+    key = declaration_key(accepted)
+    if key:
+        return f"{key}: {declaration_value(tool, model)}", ""
+    if tool.identity and any(k.lower() == CO_AUTHORED_BY for k in accepted):
+        return f"Co-authored-by: {tool.identity}", ""
+    return (f"Assisted-by: {declaration_value(tool, model)}",
+            " (and add Assisted-by to assistance.trailers: no accepted key can hold it)")

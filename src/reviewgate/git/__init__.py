@@ -1,0 +1,11 @@
+"""reviewgate's door to git: every git process outside the verifier starts here.
+
+repo         open a repository, stream `git log -z` for a range, read listed commits
+hookenv      what the commit-message hooks need, read fast (no GitPython)
+ancestry     which commits of a range reach which, from their parent links
+shallow      deepen a shallow clone just enough for a range
+ci           the range and the trusted base from a CI's environment
+pushed_refs  what a push hook is told, and what the pushed objects are
+
+May import: reviewgate.policy, reviewgate.model, reviewgate.errors.
+"""

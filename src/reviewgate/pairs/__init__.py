@@ -1,0 +1,13 @@
+"""Test-plus-fix pairs: a fix comes with the test that shows its bug (RG201, RG204).
+
+paths         which changed paths are tests, which are sources, which need no test
+fixes         which commits are fixes, and where each fix's test is
+diffs         the fix candidates' changed paths, from one `git diff-tree --stdin`
+prefetch      read those diffs while `git log` still streams the range
+test_patches  RG204's line changes of the test files a fix touches
+hook          RG201 in the commit-msg hook, for the commit being made
+rules         RG201 and RG204, pure
+
+May import: reviewgate.git, reviewgate.policy, reviewgate.model, reviewgate.errors.
+Not disclosure, verify, signoff or perf.
+"""

@@ -1,0 +1,185 @@
+"""The policy's schema: its dataclasses and built-in defaults.
+
+Policy.origins maps a dotted key ("assistance.require") to where its value came
+from: "<built-in default>" or "FILE:LINE". Reading a file is policy.files (find,
+read) and policy.load (parse, validate); rendering is policy.render.
+
+The commit-msg hook imports this module: it imports no yaml.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, fields
+
+from reviewgate.model.rulebook import KNOWN_RULE_NAMES
+
+# `typing` costs the commit-msg hook measurable start-up time; type checkers
+# treat any name TYPE_CHECKING as true.
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    pass
+
+# gitignore-style globs (see reviewgate.pairs.paths). Rust's inline `#[cfg(test)]` modules
+# live inside source files, so no path can tell them apart: only `tests/` counts.
+DEFAULT_TEST_GLOBS: tuple[str, ...] = (
+    # test directories: Python, Rust (integration tests), JavaScript, Java (src/test)
+    "**/tests/**",
+    "**/test/**",
+    # Python
+    "**/test_*.py",
+    "**/*_test.py",
+    "**/conftest.py",
+    # Go
+    "**/*_test.go",
+    "**/testdata/**",
+    # JavaScript / TypeScript: .js .ts .jsx .tsx .mjs .cjs .mts .cts
+    "**/__tests__/**",
+    "**/*.test.[jt]s",
+    "**/*.test.[jt]sx",
+    "**/*.test.[cm][jt]s",
+    "**/*.spec.[jt]s",
+    "**/*.spec.[jt]sx",
+    "**/*.spec.[cm][jt]s",
+    # Java
+    "**/src/test/**",
+    "**/*Test.java",
+    "**/*Tests.java",
+)
+DEFAULT_IGNORE_GLOBS: tuple[str, ...] = (
+    "docs/**",
+    "**/*.md",
+    "**/*.rst",
+    "**/*.adoc",
+    "**/*.txt",
+)
+
+POLICY_FILE_NAME = ".reviewgate.yaml"
+CONFIG_ENV_VAR = "REVIEWGATE_CONFIG"
+DEFAULT_ORIGIN = "<built-in default>"
+
+# The allowed values of every enumerated key, in the order the docs list them.
+REQUIRE_VALUES: tuple[str, ...] = ("declared", "every-commit", "forbidden", "off")
+FORMAT_VALUES: tuple[str, ...] = ("any", "kernel")
+PAIRING_VALUES: tuple[str, ...] = ("same-commit", "previous-commit", "either")
+REQUIRED_FOR_VALUES: tuple[str, ...] = ("assisted", "all", "none")
+SIGNATURE_VALUES: tuple[str, ...] = ("none", "ssh", "gpg", "any")
+COMMIT_KIND_VALUES: tuple[str, ...] = ("skip", "check")
+SEVERITY_VALUES: tuple[str, ...] = ("error", "warning", "off")
+
+# Every rule's code, so that a policy naming a rule is validated without importing
+# the rule modules (reviewgate.model.rulebook keeps the table).
+KNOWN_RULE_CODES: tuple[str, ...] = tuple(KNOWN_RULE_NAMES)
+
+
+@dataclass(frozen=True)
+class ToolIdentity:
+    """An extra tool identity from `assistance.tools`: a name plus an exact email
+    or a regular expression matched against "Name <email>"."""
+
+    name: str
+    email: str | None = None
+    pattern: str | None = None
+
+
+@dataclass(frozen=True)
+class PathsPolicy:
+    tests: tuple[str, ...] = DEFAULT_TEST_GLOBS
+    ignore: tuple[str, ...] = DEFAULT_IGNORE_GLOBS
+
+
+@dataclass(frozen=True)
+class AssistancePolicy:
+    require: str = "declared"  # declared | every-commit | forbidden | off
+    trailers: tuple[str, ...] = ("Assisted-by", "Generated-by", "Co-authored-by")
+    format: str = "any"  # any | kernel
+    tools: tuple[ToolIdentity, ...] = ()
+
+
+@dataclass(frozen=True)
+class FixesPolicy:
+    subject: str = r"^(fix|bugfix|hotfix)(\(.+\))?!?:"
+    trailers: tuple[str, ...] = ("Fixes", "Closes", "Resolves")
+    pairing: str = "either"  # same-commit | previous-commit | either
+
+
+@dataclass(frozen=True)
+class PerfPolicy:
+    """Which commits claim a speed-up (RG401), and the trailers that carry evidence."""
+
+    # Searched in the subject without regard to case: the `perf` type, or a claim.
+    subject: str = r"^perf(\(.+\))?!?:|\b(faster|speed(s|ed)?[ -]?ups?|quicker)\b"
+    trailers: tuple[str, ...] = ("Benchmark",)
+
+
+@dataclass(frozen=True)
+class VerifyPolicy:
+    command: tuple[str, ...] = ("pytest", "-q", "{tests}")
+    timeout: int = 600
+    # Exit statuses that mean "the command could not run" (RG205), not "a test
+    # failed": pytest's 2 interrupted/collection error, 3 internal, 4 usage, 5 none.
+    error_exit_codes: tuple[int, ...] = (2, 3, 4, 5)
+    # Regular expressions (multi-line: ^ is any line's start) that, found in a failing
+    # run's output, mean it could not run: for runners that exit 1 for a load error
+    # as for a failing test (node --test, go test, cargo test).
+    error_output: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class SignoffPolicy:
+    required_for: str = "assisted"  # assisted | all | none
+    trailers: tuple[str, ...] = ("Reviewed-by", "Acked-by")
+    reviewers: tuple[str, ...] = ()
+    not_author: bool = True
+    signature: str = "none"  # none | ssh | gpg | any
+    allowed_signers: str = ".reviewgate/allowed_signers"
+
+
+@dataclass(frozen=True)
+class CommitsPolicy:
+    """Which kinds of commit the rules look at."""
+
+    merges: str = "skip"  # skip | check
+    fixups: str = "skip"  # skip | check   (fixup!/squash!/amend! commits)
+
+
+@dataclass(frozen=True)
+class Policy:
+    version: int = 1
+    paths: PathsPolicy = field(default_factory=PathsPolicy)
+    assistance: AssistancePolicy = field(default_factory=AssistancePolicy)
+    fixes: FixesPolicy = field(default_factory=FixesPolicy)
+    perf: PerfPolicy = field(default_factory=PerfPolicy)
+    verify: VerifyPolicy = field(default_factory=VerifyPolicy)
+    signoff: SignoffPolicy = field(default_factory=SignoffPolicy)
+    commits: CommitsPolicy = field(default_factory=CommitsPolicy)
+    rules: dict[str, str] = field(default_factory=dict)  # code -> error|warning|off
+    source: str = "<built-in>"
+    origins: dict[str, str] = field(default_factory=dict)
+
+
+# The sections of a policy, in file order; each is a dataclass field of Policy.
+SECTIONS: tuple[str, ...] = (
+    "paths",
+    "assistance",
+    "fixes",
+    "perf",
+    "verify",
+    "signoff",
+    "commits",
+)
+
+
+def leaf_keys() -> tuple[str, ...]:
+    """Every dotted key a policy can set, except the per-rule keys under `rules`."""
+    keys = ["version"]
+    for section in SECTIONS:
+        cls = type(getattr(Policy(), section))
+        keys.extend(f"{section}.{f.name}" for f in fields(cls))
+    keys.append("rules")
+    return tuple(keys)
+
+
+def default_policy() -> Policy:
+    return Policy(origins=dict.fromkeys(leaf_keys(), DEFAULT_ORIGIN))
+
+
