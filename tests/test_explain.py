@@ -103,7 +103,7 @@ def test_every_summary_reads_as_a_phrase_in_the_listing() -> None:
     # `reviewgate explain` lists the summaries in one column: each a lower-case
     # phrase without a final full stop, as ruff's rule listing reads.
     from reviewgate.model.rulebook import RULES
-    from reviewgate.pipeline.rules import register_all
+    from reviewgate.pipeline.range_rules import register_all
 
     register_all()
     for rule in RULES.values():

@@ -14,7 +14,7 @@ from conftest import Repo
 from reviewgate.git.repo import open_repo
 from reviewgate.model.commit import ChangedPath, Commit, Person
 from reviewgate.model.evidence import CommitDiff
-from reviewgate.pipeline.gather import pair_range
+from reviewgate.pairs.gather import pair_range
 from reviewgate.policy.schema import Policy
 
 PERSON = Person("Ann Example", "ann@example.org", "2024-01-01T00:00:00+00:00")

@@ -19,7 +19,7 @@ from pathlib import Path
 import jsonschema
 import pytest
 
-import reviewgate.pipeline.rules  # noqa: F401  (registers every rule)
+import reviewgate.pipeline.range_rules  # noqa: F401  (registers every rule)
 from conftest import Repo
 from reviewgate import __version__
 from reviewgate.model.finding import Severity

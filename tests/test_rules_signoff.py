@@ -20,7 +20,7 @@ from reviewgate.errors import PolicyError
 from reviewgate.model.commit import Commit, Person
 from reviewgate.model.evidence import Approval, Evidence
 from reviewgate.model.rulebook import RULES
-from reviewgate.pipeline.rules import range_checks
+from reviewgate.pipeline.range_rules import range_checks
 from reviewgate.pipeline.run import run_check
 from reviewgate.policy.schema import Policy, SignoffPolicy, ToolIdentity
 from reviewgate.signoff.rules import check_signoff

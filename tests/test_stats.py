@@ -8,19 +8,19 @@ from html.parser import HTMLParser
 import pytest
 
 from conftest import Repo
-from reviewgate.commands.stats import (
+from reviewgate.commands.stats import run_stats
+from reviewgate.pairs.paths import glob_to_regex, path_matches
+from reviewgate.pipeline.run import run_check
+from reviewgate.policy.schema import DEFAULT_TEST_GLOBS, FixesPolicy
+from reviewgate.report.html import render_stats_html
+from reviewgate.report.stats import (
     NOT_MEASURED,
     MonthStats,
     Share,
     Stats,
     compute_stats,
     render_stats_text,
-    run_stats,
 )
-from reviewgate.pairs.paths import glob_to_regex, path_matches
-from reviewgate.pipeline.run import run_check
-from reviewgate.policy.schema import DEFAULT_TEST_GLOBS, FixesPolicy
-from reviewgate.report.html import render_stats_html
 
 CLAUDE_FOOTER = (
     "🤖 Generated with [Claude Code](https://claude.com/claude-code)\n\n"

@@ -6,12 +6,27 @@ nothing else in the repository changes. Sharing it is a push of the notes ref.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from datetime import datetime, timezone
 from pathlib import Path
 
-from reviewgate.errors import ReviewgateError
+from reviewgate.disclosure.agents import detect_agent
+from reviewgate.disclosure.identity import match_identity
+from reviewgate.errors import GitError, ReviewgateError
+from reviewgate.git.hookenv import parse_ident
+from reviewgate.git.repo import default_range, open_repo, validate_revisions
 from reviewgate.model.commit import Person
+from reviewgate.model.emails import normal_email, plausible_email
+from reviewgate.signoff.approvals import (
+    add_approval_line,
+    format_line,
+    format_payload,
+    git_config,
+    run_git,
+)
+from reviewgate.signoff.signing import SigningConfig, sign
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -67,10 +82,6 @@ def run_approve(
 
     `revisions` with no lower bound (`BRANCH`, `--all`) would approve every commit
     in history; that takes `all_history`."""
-    import os
-
-    from reviewgate.disclosure.agents import detect_agent
-
     env = os.environ if environ is None else environ
     agent = detect_agent(env)
     if agent is not None:
@@ -78,15 +89,6 @@ def run_approve(
             f"refusing to approve from inside {agent.name} (seen in ${agent.evidence}): "
             "an approval must come from a person, not from the tool whose work it reviews"
         )
-    from reviewgate.git.repo import default_range, open_repo, validate_revisions
-    from reviewgate.signoff.approvals import (
-        add_approval_line,
-        format_line,
-        format_payload,
-        git_config,
-    )
-    from reviewgate.signoff.signing import SigningConfig, sign
-
     repo = open_repo(cwd)
     config = git_config(repo, r"^user\.(name|email|signingkey)$|^gpg\.")
     reviewer = _reviewer({**_committer_identity(repo), **_nonblank(config)})
@@ -138,8 +140,6 @@ def _committer_identity(repo: object) -> dict[str, str]:
     """The identity git would commit with, as user.name/user.email, for a reviewer
     who has no user.* configuration: GIT_COMMITTER_NAME/EMAIL, EMAIL, or what git
     can tell. Empty when git cannot tell (it would refuse to commit too)."""
-    from reviewgate.git.hookenv import parse_ident
-
     try:
         ident = repo.git.var("GIT_COMMITTER_IDENT")  # type: ignore[attr-defined]
     except Exception:  # git's "Please tell me who you are", or no identity at all
@@ -149,16 +149,12 @@ def _committer_identity(repo: object) -> dict[str, str]:
 
 
 def _reviewer(config: Mapping[str, str]) -> Person:
-    from reviewgate.disclosure.identity import match_identity
-
     name, email = config.get("user.name", "").strip(), config.get("user.email", "").strip()
     if not name or not email:
         raise ReviewgateError(
             "who is approving? set git's identity first: "
             "git config user.name 'Your Name' && git config user.email you@example.org"
         )
-    from reviewgate.model.emails import plausible_email
-
     if not plausible_email(email):
         raise ReviewgateError(
             f"user.email {email!r} is not an email address (local@domain.tld); "
@@ -197,9 +193,6 @@ def _tip_word(revisions: Sequence[str]) -> str:
 def resolve_range(repo: Any, revisions: Sequence[str], described: str) -> ResolvedRange:
     """The commits of `revisions` with their trees, its one tip and its base, from
     ONE `git log` process."""
-    from reviewgate.errors import GitError
-    from reviewgate.signoff.approvals import run_git
-
     try:
         out = run_git(repo, "log", "-z", "--format=%H %T %P%x01%ae", *revisions, "--")
     except GitError as error:
@@ -235,8 +228,6 @@ def resolve_range(repo: Any, revisions: Sequence[str], described: str) -> Resolv
 
 def own_commits(resolved: ResolvedRange, email: str) -> list[str]:
     """The commits of `resolved` whose author is `email` (as RG302 compares). Pure."""
-    from reviewgate.model.emails import normal_email
-
     mine = normal_email(email)
     return [sha for (sha, _), author in zip(resolved.commits, resolved.authors, strict=True)
             if normal_email(author) == mine]
@@ -250,6 +241,4 @@ def _git_words(error: Exception) -> str:
 
 
 def _now() -> str:
-    from datetime import datetime, timezone
-
     return datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from reviewgate.errors import ReviewgateError
+from reviewgate.report.text import render_text
+
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from reviewgate.model.result import CheckResult
@@ -10,8 +13,6 @@ if TYPE_CHECKING:
 def write_report(path: str, text: str) -> None:
     """Write the report to `path`; a path that cannot be written is a usage error
     (exit 2), never a traceback nor exit 1, which means findings."""
-    from reviewgate.errors import ReviewgateError
-
     try:
         with open(path, "w", encoding="utf-8", errors="surrogateescape") as handle:
             handle.write(text)
@@ -37,6 +38,4 @@ def render(result: CheckResult, fmt: str) -> str:
         from reviewgate.report.junit import render_junit
 
         return render_junit(result)
-    from reviewgate.report.text import render_text
-
     return render_text(result)

@@ -7,7 +7,7 @@ import re
 
 from reviewgate.errors import ReviewgateError
 from reviewgate.model.rulebook import RULES, Rule
-from reviewgate.pipeline.rules import register_all
+from reviewgate.pipeline.range_rules import register_all
 
 register_all()  # every rule's documentation, the range rules' included
 

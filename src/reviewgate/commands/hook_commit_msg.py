@@ -15,7 +15,16 @@ from dataclasses import dataclass
 from reviewgate.git import hookenv
 from reviewgate.model.commit import Commit, Person
 from reviewgate.model.finding import Finding, Severity
-from reviewgate.model.message import CUT_LINE
+from reviewgate.model.message import (
+    CUT_LINE,
+    cleanup_message,
+    infer_auto_comment_char,
+    parse_trailers,
+)
+from reviewgate.pairs.hook import staged_pair_findings
+from reviewgate.pipeline.rules import run_rules
+from reviewgate.policy.files import find_policy_file, load_policy
+from reviewgate.report.text import format_finding
 
 
 @dataclass(frozen=True)
@@ -32,8 +41,6 @@ def prepare_message(
     raw: str, settings: hookenv.GitSettings, environ: Mapping[str, str]
 ) -> PreparedMessage:
     """Clean `raw` as `git commit` will. Pure apart from reading `environ`."""
-    from reviewgate.model.message import cleanup_message, infer_auto_comment_char
-
     comment = settings.comment
     if comment == "auto":
         comment = infer_auto_comment_char(raw)
@@ -68,8 +75,6 @@ def build_commit(
     environ: Mapping[str, str],
     comment: str,
 ) -> Commit:
-    from reviewgate.model.message import parse_trailers
-
     trailers = parse_trailers(
         message, divider=True, separators=settings.separators, comment=comment
     )
@@ -102,8 +107,6 @@ def commit_msg_hook(
     environ: Mapping[str, str] | None = None,
 ) -> tuple[int, str]:
     """Check the message in `message_file`; (exit status, text for stderr)."""
-    from reviewgate.policy.files import find_policy_file, load_policy
-
     env = os.environ if environ is None else environ
     data = hookenv.read_message_file(message_file)
     cwd = os.getcwd()
@@ -115,11 +118,7 @@ def commit_msg_hook(
     parents = hookenv.merge_parents(paths.git_dir, cwd)
     commit = build_commit(prepared.message, settings, parents, env, prepared.comment)
 
-    from reviewgate.pipeline.rules import run_rules
-
     findings = run_rules([commit], policy)
-    from reviewgate.pairs.hook import staged_pair_findings
-
     # Runs git only when the message is a fix.
     findings += staged_pair_findings(commit, policy, paths.root or cwd)
     if not findings:
@@ -139,8 +138,6 @@ def render(
     *,
     cut: bool = False,
 ) -> str:
-    from reviewgate.report.text import format_finding
-
     warnings = sum(f.severity is Severity.WARNING for f in findings)
     notices = len(findings) - errors - warnings
     lines = [f"reviewgate: {commit.subject or '(empty subject)'}"]

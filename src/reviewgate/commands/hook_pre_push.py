@@ -25,9 +25,23 @@ RG301 is a warning that says so.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
-from reviewgate.git.pushed_refs import DEFAULT_BRANCHES, RefUpdate, is_notes_ref, short
+from reviewgate.git.hookenv import DEFAULT_BRANCHES
+from reviewgate.git.pushed_refs import (
+    RefUpdate,
+    is_notes_ref,
+    parse_pre_push,
+    peel_commits,
+    reachable_within,
+    restrict,
+    short,
+)
+from reviewgate.git.repo import open_repo
+from reviewgate.model.finding import Severity
+from reviewgate.model.result import GatherOptions
+from reviewgate.pipeline.run import run_check
+from reviewgate.report.text import render_text, summary_line
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -109,9 +123,6 @@ def pre_push_hook(
     cwd: str | Path | None = None,
 ) -> tuple[int, str]:
     """(exit status, text for stderr). 1 blocks the push."""
-    from reviewgate.git.pushed_refs import parse_pre_push, peel_commits
-    from reviewgate.git.repo import open_repo
-
     updates = parse_pre_push(stdin_text)
     from_pre_commit = not updates and not remote
     if from_pre_commit:
@@ -235,8 +246,6 @@ def default_walk(
 def _joined(result: CheckResult, headed: CheckResult) -> CheckResult:
     """`result` with the commits (and their findings) that only `headed`, the walk
     of what goes to default branches, found."""
-    from dataclasses import replace
-
     seen = {c.sha for c in result.commits}
     extra = tuple(c for c in headed.commits if c.sha not in seen)
     if not extra:
@@ -264,8 +273,6 @@ def _for_review(ref: str) -> bool:
 
 
 def _blocked_by(result: CheckResult, code: str) -> bool:
-    from reviewgate.model.finding import Severity
-
     return any(f.code == code and f.severity is Severity.ERROR for f in result.findings)
 
 
@@ -278,11 +285,6 @@ def awaiting_review(
     """`result` with RG301 turned into a warning on the commits that only refs other
     than `defaults` push, and that are not in `merging` (commits already on the
     way to a default branch): they go up to be reviewed. Pure."""
-    from dataclasses import replace
-
-    from reviewgate.git.pushed_refs import reachable_within
-    from reviewgate.model.finding import Severity
-
     if not _blocked_by(result, AWAITS_REVIEW):
         return result
     parents = {c.sha: c.parents for c in result.commits}
@@ -307,9 +309,6 @@ def awaiting_review(
 def _run(
     revisions: Sequence[str], config: str | None, repo: object, remote: str
 ) -> CheckResult:
-    from reviewgate.model.result import GatherOptions
-    from reviewgate.pipeline.run import run_check
-
     cwd = repo.working_tree_dir or repo.git_dir  # type: ignore[attr-defined]
     # A fix's test commit already on the remote goes up with it for review unless
     # the remote's default branch holds it (then only the fix's author's counts).
@@ -323,11 +322,6 @@ def _run(
 def _report(
     result: CheckResult, ranges: Sequence[PushRange], remote: str, url: str | None
 ) -> list[str]:
-    from dataclasses import replace
-
-    from reviewgate.git.pushed_refs import reachable_within, restrict
-    from reviewgate.report.text import render_text, summary_line
-
     parents = {c.sha: c.parents for c in result.commits}
     lines: list[str] = []
     for push_range in ranges:

@@ -30,10 +30,23 @@ walk would let commits accepted on an ungated ref slip into a gated one.
 from __future__ import annotations
 
 import fnmatch
+import os
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
-from reviewgate.git.pushed_refs import DEFAULT_BRANCHES, RefUpdate, is_notes_ref, short
+from reviewgate.git.hookenv import DEFAULT_BRANCHES
+from reviewgate.git.pushed_refs import (
+    RefUpdate,
+    is_notes_ref,
+    parse_pre_receive,
+    peel_commits,
+    short,
+)
+from reviewgate.git.repo import open_repo
+from reviewgate.model.result import GatherOptions
+from reviewgate.pipeline.run import run_check
+from reviewgate.report.text import render_text
+from reviewgate.signoff.approvals import APPROVALS_REF
 
 NOTES_EXCLUDED = ("--exclude=refs/notes/*", "--all")
 
@@ -116,9 +129,6 @@ def pre_receive_hook(
     cwd: str | Path | None = None,
 ) -> tuple[int, str]:
     """(exit status, text for stderr). 1 rejects the whole push."""
-    from reviewgate.git.pushed_refs import parse_pre_receive, peel_commits
-    from reviewgate.git.repo import open_repo
-
     updates = parse_pre_receive(stdin_text)
     if not any(not u.is_deletion for u in updates):
         return 0, ""
@@ -182,8 +192,6 @@ def _pushed_approvals(
     updates: Sequence[RefUpdate], peeled: Mapping[str, str | None]
 ) -> str | None:
     """The approvals notes commit this push brings, read in place of the server's."""
-    from reviewgate.signoff.approvals import APPROVALS_REF
-
     for update in updates:
         if update.ref == APPROVALS_REF and not update.is_deletion:
             # Not a commit (a blob forced onto the ref): read as unreadable notes.
@@ -194,9 +202,6 @@ def _pushed_approvals(
 def _check(
     receive: ReceiveRange, config: str | None, where: str, approvals_at: str | None
 ) -> CheckResult:
-    from reviewgate.model.result import GatherOptions
-    from reviewgate.pipeline.run import run_check
-
     return run_check(
         revisions=receive.revisions,
         config=config,
@@ -218,10 +223,6 @@ def _check(
 
 
 def _render(result: CheckResult, receive: ReceiveRange) -> str:
-    from dataclasses import replace
-
-    from reviewgate.report.text import render_text
-
     return render_text(replace(result, range=receive.describe()))
 
 
@@ -248,8 +249,6 @@ def _default_branch(repo: object, config: str | None) -> tuple[str | None, str |
             f"HEAD names {head}, which does not exist; new refs are judged by the policy "
             f"at {fallback} ({short(branches[fallback])})"
         )
-    import os
-
     names_policy = config or os.environ.get("REVIEWGATE_CONFIG")
     judge = "the server's policy file" if names_policy else "the built-in defaults"
     if not branches:

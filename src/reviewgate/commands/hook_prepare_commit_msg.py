@@ -30,7 +30,13 @@ import os
 from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
+from reviewgate.commands.hook_commit_msg import prepare_message
+from reviewgate.disclosure.agents import detect_agent, disclosure_trailer
+from reviewgate.disclosure.identity import match_identity
 from reviewgate.git import hookenv
+from reviewgate.model.emails import parse_ident
+from reviewgate.model.message import add_trailer, parse_trailers
+from reviewgate.policy.files import find_policy_file, load_policy
 
 if TYPE_CHECKING:
     from reviewgate.disclosure.agents import AgentInfo
@@ -46,8 +52,6 @@ def prepare_commit_msg_hook(
 ) -> tuple[int, str]:
     """Add the disclosure trailer to `message_file` if an agent is detected;
     (exit status, text for stderr)."""
-    from reviewgate.disclosure.agents import detect_agent
-
     env = os.environ if environ is None else environ
     data = hookenv.read_message_file(message_file)  # a missing file is exit 2 always
     agent = detect_agent(env)
@@ -55,9 +59,6 @@ def prepare_commit_msg_hook(
         return 0, ""
     # pre-commit passes only the file; it exports SOURCE and SHA instead.
     source = source or env.get("PRE_COMMIT_COMMIT_MSG_SOURCE", "")
-
-    from reviewgate.disclosure.agents import disclosure_trailer
-    from reviewgate.policy.files import find_policy_file, load_policy
 
     cwd = os.getcwd()
     paths = hookenv.locate_repo(message_file, env, cwd)
@@ -97,9 +98,6 @@ def add_disclosure(
 ) -> bytes | None:
     """`data` with the trailer `key: value` added, or None when it needs none.
     Pure: bytes in, bytes out."""
-    from reviewgate.commands.hook_commit_msg import prepare_message
-    from reviewgate.model.message import add_trailer, parse_trailers
-
     text = hookenv.decode_message(data, settings.commit_encoding, "surrogateescape")
     prepared = prepare_message(text, settings, environ)
     if not prepared.message.strip():
@@ -149,9 +147,6 @@ def co_author_declares(
     checker counts that as the declaration, so a second one would be noise."""
     if agent.tool is None or "co-authored-by" not in {k.lower() for k in accepted}:
         return False
-    from reviewgate.disclosure.identity import match_identity
-    from reviewgate.model.emails import parse_ident
-
     for existing_key, existing in present:
         if existing_key.strip().lower() == "co-authored-by":
             name, email = parse_ident(existing)

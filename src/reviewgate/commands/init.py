@@ -5,7 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from reviewgate.errors import ReviewgateError
+from reviewgate.git.repo import open_repo
 from reviewgate.policy.schema import POLICY_FILE_NAME
+from reviewgate.policy.template import STARTER_POLICY
 
 
 def init(root: Path, *, force: bool, path: Path | None = None) -> Path:
@@ -13,8 +15,6 @@ def init(root: Path, *, force: bool, path: Path | None = None) -> Path:
     `<root>/.reviewgate.yaml`) and return where it went. An existing file is left
     untouched unless `force` is set. `root` is a repository's top: the default
     target is refused in a bare repository, whose "top" is its git directory."""
-    from reviewgate.policy.template import STARTER_POLICY
-
     if path is None and _is_bare(root):
         raise ReviewgateError(
             f"cannot write {POLICY_FILE_NAME} in {root}: a bare repository has no working "
@@ -43,6 +43,4 @@ def init(root: Path, *, force: bool, path: Path | None = None) -> Path:
 
 
 def _is_bare(root: Path) -> bool:
-    from reviewgate.git.repo import open_repo
-
     return bool(open_repo(root).bare)

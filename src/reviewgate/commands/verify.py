@@ -6,15 +6,21 @@ module adds the verify options, the progress display and the per-fix listing.
 
 from __future__ import annotations
 
+import os
 import signal
+import sys
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 
+import click
+
 from reviewgate.git.repo import short_rev
 from reviewgate.model.evidence import Verdict
 from reviewgate.model.finding import Finding, Severity, has_errors
-from reviewgate.model.result import CheckResult
+from reviewgate.model.result import CheckResult, GatherOptions
+from reviewgate.pipeline.run import run_check
+from reviewgate.verify.plan import parse_shard
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -66,10 +72,6 @@ def run_verify(
     max_count: int | None = None,
 ) -> VerifyResult:
     """Verify the fixes of the range `check` would read, with its trusted policy."""
-    from reviewgate.model.result import GatherOptions
-    from reviewgate.pipeline.run import run_check
-    from reviewgate.verify.plan import parse_shard
-
     collected: list[Verdict] = []
 
     def collect(verdict: Verdict, done: int, total: int) -> None:
@@ -175,9 +177,6 @@ class Progress:
     one plain line per fix elsewhere (CI logs, pipes)."""
 
     def __init__(self, interactive: bool | None = None) -> None:
-        import os
-        import sys
-
         if interactive is None:
             interactive = sys.stderr.isatty() and not os.environ.get("CI")
         self.interactive = interactive
@@ -185,8 +184,6 @@ class Progress:
         self._shown = 0
 
     def __call__(self, verdict: Verdict, done: int, total: int) -> None:
-        import click
-
         if not self.interactive:
             cached = " (cached)" if verdict.cached else ""
             click.echo(f"[{done}/{total}] {short_rev(verdict.fix)} {verdict.outcome}{cached}",
@@ -206,8 +203,6 @@ class Progress:
 
 
 def sys_stderr() -> TextIO:
-    import sys
-
     return sys.stderr
 
 
@@ -215,9 +210,6 @@ def check_verify_options(
     no_cache: bool, jobs: int, shard: str | None, progress: Progress
 ) -> object:
     """The GatherOptions of `check --verify`."""
-    from reviewgate.model.result import GatherOptions
-    from reviewgate.verify.plan import parse_shard
-
     return GatherOptions(
         verify=True, use_cache=not no_cache, jobs=jobs,
         shard=parse_shard(shard) if shard else None, on_verdict=progress,

@@ -340,7 +340,7 @@ def _short(rev: str) -> str:
 
 def _commit(repo: gitpython.Repo, rev: str) -> str | None:
     """The commit `rev` names (a tag peeled), or None when it is not here."""
-    import git as gitpython
+    import git as gitpython  # GitPython needs a git binary to import
 
     try:
         return repo.git.rev_parse("--verify", "--quiet", "--end-of-options", f"{rev}^{{commit}}")
@@ -349,7 +349,7 @@ def _commit(repo: gitpython.Repo, rev: str) -> str | None:
 
 
 def _is_ancestor(repo: gitpython.Repo, ancestor: str, descendant: str) -> bool:
-    import git as gitpython
+    import git as gitpython  # GitPython needs a git binary to import
 
     try:
         repo.git.merge_base("--is-ancestor", ancestor, descendant)
@@ -374,7 +374,7 @@ def _tree_entry(repo: gitpython.Repo, commit: str, path: str) -> tuple[str, str,
 
 
 def _git(repo: gitpython.Repo, command: str, *args: str, **kwargs: Any) -> Any:
-    import git as gitpython
+    import git as gitpython  # GitPython needs a git binary to import
 
     try:
         return getattr(repo.git, command)(*args, **kwargs)

@@ -26,6 +26,11 @@ from reviewgate.errors import GitError, ReviewgateError
 from reviewgate.model.commit import Person
 from reviewgate.model.message import CLEANUP_MODES, CUT_LINE
 
+# The branches whose history counts as merged, besides a remote's or server's
+# HEAD: what the hooks protect from unsigned commits and from strangers' tests.
+DEFAULT_BRANCHES = ("main", "master")
+
+
 TYPE_CHECKING = False  # see findings.py: typing is not imported at run time
 if TYPE_CHECKING:
     from typing import Any

@@ -10,10 +10,13 @@ peeled to its commit; a tag of a tree or blob peels to nothing and is skipped.
 from __future__ import annotations
 
 import re
+import subprocess
+import sys
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from reviewgate.errors import GitError, ReviewgateError
+from reviewgate.git.repo import require_git
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -22,9 +25,6 @@ if TYPE_CHECKING:
     from reviewgate.model.result import CheckResult
 
 _OID = re.compile(r"^(?:[0-9a-f]{40}|[0-9a-f]{64})$")
-# The branches whose history counts as merged, besides a remote's or server's
-# HEAD: what the hooks protect from unsigned commits and from strangers' tests.
-DEFAULT_BRANCHES = ("main", "master")
 
 
 class HookInputError(ReviewgateError):
@@ -102,8 +102,6 @@ def parse_pre_receive(text: str) -> tuple[RefUpdate, ...]:
 def read_hook_stdin() -> str:
     """What git wrote to the hook's stdin; nothing when a person runs the hook at
     a terminal. Ref names are bytes to git: keep undecodable ones intact."""
-    import sys
-
     if sys.stdin is None or sys.stdin.isatty():
         return ""
     return sys.stdin.buffer.read().decode("utf-8", "surrogateescape")
@@ -113,10 +111,6 @@ def peel_commits(repo: gitpython.Repo, oids: Iterable[str]) -> dict[str, str | N
     """Each oid's commit (a tag peeled), or None when the object is not here or
     is not, nor points at, a commit. One git process for all of them; in a
     pre-receive hook it sees the quarantined objects through git's environment."""
-    import subprocess
-
-    from reviewgate.git.repo import require_git
-
     wanted = sorted({oid for oid in oids if not is_zero(oid)})
     if not wanted:
         return {}
@@ -165,8 +159,6 @@ def short(oid: str) -> str:
 def restrict(result: CheckResult, shas: frozenset[str], where: str) -> CheckResult:
     """The part of `result` about the commits `shas`, described as `where`: one
     ref's share of a push read in one go."""
-    from dataclasses import replace
-
     return replace(
         result,
         range=where,

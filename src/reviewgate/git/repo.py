@@ -11,8 +11,10 @@ from __future__ import annotations
 import codecs
 import contextlib
 import os
+import queue
 import re
 import shutil
+import threading
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,6 +22,7 @@ from typing import TYPE_CHECKING, NamedTuple
 
 from reviewgate.errors import GitError, ShallowCloneError
 from reviewgate.model.commit import ChangedPath, Commit, Person
+from reviewgate.model.message import parse_trailers
 
 if TYPE_CHECKING:
     import git as gitpython
@@ -62,8 +65,9 @@ def require_git() -> str:
 def open_repo(path: str | os.PathLike[str] | None = None) -> gitpython.Repo:
     """The repository containing `path` (default: the current directory)."""
     require_git()
-    import git as gitpython  # deferred: GitPython costs ~100 ms to import
-
+    # Here, not at the top: GitPython refuses to import without a git binary, and
+    # require_git says that in reviewgate's words first.
+    import git as gitpython
     named = os.environ.get("GIT_DIR") if path is None else None
     if named:
         # As git does: GIT_DIR names the repository (GIT_WORK_TREE its working tree),
@@ -169,8 +173,6 @@ def read_commits(
     Raises GitError for an unknown revision and ShallowCloneError when the range
     reaches the boundary of a shallow clone.
     """
-    from reviewgate.model.message import parse_trailers
-
     # trailer.separators and the comment character, for our own parser: git parses
     # the trailers itself, so they are read only when a message needs the fallback.
     fallback: tuple[str, str] | None = None
@@ -242,9 +244,6 @@ def _chunks(stream: object, size: int = 1 << 20) -> Iterator[bytes]:
     A pipe holds 64 KiB: read and parsed in one thread, git would stop whenever
     Python parses, and the two would take turns instead of working at once. The
     thread only waits in read(), which releases the GIL."""
-    import queue
-    import threading
-
     # Bounded so that a stalled consumer cannot buffer a whole history in memory.
     pending: queue.Queue[bytes | BaseException] = queue.Queue(maxsize=4096)
     read = getattr(stream, "read1", None) or stream.read  # type: ignore[attr-defined]

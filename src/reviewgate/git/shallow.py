@@ -52,7 +52,7 @@ def range_complete(
     Mirrors git.read_commits: the range is cut off when the walk lists a shallow
     commit, except as the very last commit `max_count` allows. A revision that does
     not resolve counts as incomplete here: deepening may bring it."""
-    import git as gitpython
+    import git as gitpython  # GitPython needs a git binary to import
 
     if not revisions:
         return True  # an empty range reads nothing (never hand git log no revision)
@@ -112,7 +112,7 @@ def deepen_for(
 
 
 def _remote_names(repo: gitpython.Repo) -> set[str]:
-    import git as gitpython
+    import git as gitpython  # GitPython needs a git binary to import
 
     try:
         return set(repo.git.remote().split())
@@ -122,7 +122,7 @@ def _remote_names(repo: gitpython.Repo) -> set[str]:
 
 def _fetch_shallow(repo: gitpython.Repo, remote: str, depth_option: str) -> bool:
     """Deepen (or unshallow) the clone; True when git succeeded."""
-    import git as gitpython
+    import git as gitpython  # GitPython needs a git binary to import
 
     # The server deepens every shallow commit it can reach from its refs, whatever
     # we want; wanting the shallow commits themselves lets the refs stay put.
@@ -143,7 +143,7 @@ def _fetch_refspecs(repo: gitpython.Repo, remote: str, refspecs: Sequence[str], 
     """Fetch `refspecs`; in a shallow clone only `depth` commits of each, since
     their whole history may be most of the repository. The deepening rounds that
     follow add what the range needs."""
-    import git as gitpython
+    import git as gitpython  # GitPython needs a git binary to import
 
     # A --depth fetch may mark as shallow a commit that was complete here (when the
     # ref's history is already present); its objects stay, and the completeness

@@ -39,8 +39,10 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
+from reviewgate.model.emails import normal_email
 from reviewgate.model.fix import NO_TEST_NEEDED, SAME_COMMIT, TWO_COMMIT, UNPAIRED, Fix
 from reviewgate.model.memo import IdentityMemo
+from reviewgate.model.rulebook import selected
 from reviewgate.pairs.paths import IGNORED, SOURCE, TEST, classify
 
 TYPE_CHECKING = False
@@ -85,8 +87,6 @@ def waiver_reason(commit: Commit) -> str | None:
 
 def _fixes(commits: Sequence[Commit], policy: Policy) -> Iterable[Commit]:
     # Imported here: reviewgate.pipeline.rules imports the rule modules, which import this one.
-    from reviewgate.model.rulebook import selected
-
     return (c for c in commits if selected(c, policy) and is_fix(c, policy))
 
 
@@ -129,8 +129,6 @@ class OutsideParents:
             return None
         if sha in self.unmerged:
             return parent
-        from reviewgate.model.emails import normal_email
-
         same = normal_email(parent.author.email) == normal_email(fix.author.email)
         return parent if same else None
 

@@ -22,8 +22,12 @@ from dataclasses import replace
 from reviewgate.errors import GitError
 from reviewgate.git import hookenv
 from reviewgate.model.commit import ChangedPath, Commit, Person
+from reviewgate.model.emails import normal_email
 from reviewgate.model.finding import Finding, Severity
-from reviewgate.model.rulebook import severity_for
+from reviewgate.model.fix import UNPAIRED
+from reviewgate.model.rulebook import selected, severity_for
+from reviewgate.pairs.fixes import TEST_COMMIT_TRAILER, is_fix, pair_fixes
+from reviewgate.pairs.rules import fix_without_test
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -34,11 +38,6 @@ _DIFF_OPTIONS = ["-z", "--name-status", "-M", "--no-ext-diff", "--no-color"]
 
 def staged_pair_findings(commit: Commit, policy: Policy, cwd: str) -> list[Finding]:
     """RG201 for the pending `commit`, from the index and HEAD of the repo at `cwd`."""
-    from reviewgate.model.fix import UNPAIRED
-    from reviewgate.model.rulebook import selected
-    from reviewgate.pairs.fixes import TEST_COMMIT_TRAILER, is_fix, pair_fixes
-    from reviewgate.pairs.rules import fix_without_test
-
     if severity_for("RG201", policy.rules) is Severity.OFF:
         return []
     if not (selected(commit, policy) and is_fix(commit, policy)):
@@ -92,8 +91,6 @@ def _may_be_its_test(head: Commit, fix: Commit, cwd: str) -> bool:
     holds it yet."""
     if len(head.parents) > 1:
         return False
-    from reviewgate.model.emails import normal_email
-
     if normal_email(head.author.email) == normal_email(fix.author.email):
         return True
     try:
@@ -103,11 +100,9 @@ def _may_be_its_test(head: Commit, fix: Commit, cwd: str) -> bool:
         )
     except GitError:
         return True  # cannot tell: leave it to check
-    from reviewgate.git.pushed_refs import DEFAULT_BRANCHES
-
     # refs/remotes/REMOTE/BRANCH: a branch named bob/main is no default branch.
     branches = [ref.split("/", 3)[3] for ref in out.split() if ref.count("/") >= 3]
-    return not any(branch in ("HEAD", *DEFAULT_BRANCHES) for branch in branches)
+    return not any(branch in ("HEAD", *hookenv.DEFAULT_BRANCHES) for branch in branches)
 
 
 def parse_name_status(text: str) -> tuple[ChangedPath, ...]:

@@ -15,6 +15,7 @@ import subprocess
 import threading
 
 from reviewgate.errors import GitError
+from reviewgate.model.rulebook import selected
 from reviewgate.pairs.diffs import RAW_DIFF_TREE_ARGS, parse_diff_tree
 from reviewgate.pairs.fixes import is_fix
 
@@ -31,8 +32,6 @@ class DiffPrefetch:
     """Feed it every commit of the range in log order (`offer`), then `finish`."""
 
     def __init__(self, repo: Any, policy: Policy) -> None:
-        from reviewgate.model.rulebook import selected
-
         self._git_dir = str(repo.git_dir)
         self._policy = policy
         self._selected = selected

@@ -10,6 +10,7 @@ paths: 15 s instead of 1.2 s on the benchmark history).
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from dataclasses import replace
 
@@ -100,8 +101,6 @@ def start_test_patches(
     while Python goes on with other rules. A long list is split in two halves, each
     read by a git process of its own: on two cores the rules that run meanwhile
     leave git most of a core, and the pair rules then wait for half as long."""
-    import threading
-
     shas = list(wanted)
     half = (len(shas) + 1) // 2 if len(shas) >= _SPLIT_AT else len(shas)
     # Contiguous halves, in range order: git reads neighbouring trees faster.

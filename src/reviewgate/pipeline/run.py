@@ -3,13 +3,33 @@ through the commit rules, the evidence gathered, the range rules, the result."""
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import replace
 from pathlib import Path
 
-from reviewgate.git.repo import short_rev
+from reviewgate.errors import GitError, ShallowCloneError
+from reviewgate.git.ci import detect_ci_range, policy_differs, policy_text_at
+from reviewgate.git.repo import (
+    SHALLOW_FIX,
+    RangeSpec,
+    default_range,
+    open_repo,
+    read_commits,
+    repo_root,
+    short_rev,
+    validate_revisions,
+)
+from reviewgate.git.shallow import deepen_for, is_shallow
 from reviewgate.model.commit import Commit
-from reviewgate.model.result import CheckResult
+from reviewgate.model.result import CheckResult, GatherOptions
+from reviewgate.pairs.prefetch import DiffPrefetch
+from reviewgate.pipeline.gather import gather_evidence, pairs_enabled
+from reviewgate.pipeline.range_rules import run_range_rules
+from reviewgate.pipeline.rules import run_rules
+from reviewgate.policy.files import find_policy_file, load_policy
 from reviewgate.policy.schema import Policy
+from reviewgate.signoff.gather import signers_note
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -21,8 +41,6 @@ if TYPE_CHECKING:
 
 def load_repo_policy(config: str | None, root: Path | None = None) -> Policy:
     """The policy of the repository at `root` (default: the current one)."""
-    from reviewgate.policy.files import find_policy_file, load_policy
-
     if root is None:
         from reviewgate.git.repo import open_repo, repo_root
 
@@ -35,8 +53,6 @@ def load_repo_policy(config: str | None, root: Path | None = None) -> Policy:
 def display_path(path: Path) -> str:
     """A path as the user would type it: relative to the current directory when
     it lies below it."""
-    import os
-
     try:
         relative = os.path.relpath(path)
     except ValueError:  # another drive, on Windows
@@ -64,12 +80,6 @@ def run_check(
     changed paths: on a long range they are most of git's work. `policy_head` (outside
     CI) is the revision whose policy is compared with the trusted one, so that a
     change is reported: a server hook names the pushed commit, not its own HEAD."""
-    import os
-
-    from reviewgate.errors import GitError
-    from reviewgate.git.repo import SHALLOW_FIX, open_repo
-    from reviewgate.git.shallow import is_shallow
-
     env = os.environ if environ is None else environ
     repo = open_repo(cwd)
     try:
@@ -97,22 +107,6 @@ def _check(
     policy_head: str = "HEAD",
     gather: GatherOptions | None = None,
 ) -> CheckResult:
-    from dataclasses import replace
-
-    from reviewgate.errors import ShallowCloneError
-    from reviewgate.git.ci import detect_ci_range
-    from reviewgate.git.repo import (
-        SHALLOW_FIX,
-        RangeSpec,
-        default_range,
-        read_commits,
-        validate_revisions,
-    )
-    from reviewgate.git.shallow import deepen_for
-    from reviewgate.model.result import GatherOptions
-    from reviewgate.pipeline.gather import gather_evidence
-    from reviewgate.pipeline.rules import run_range_rules, run_rules
-
     ci = None if revisions else detect_ci_range(env, repo)
     spec: RangeSpec | None
     if revisions:
@@ -168,12 +162,8 @@ def rules_need_paths(policy: Policy) -> bool:
 
 
 def _diff_prefetch(repo: object, policy: Policy) -> DiffPrefetch | None:
-    from reviewgate.pipeline.gather import pairs_enabled
-
     if not pairs_enabled(policy):
         return None
-    from reviewgate.pairs.prefetch import DiffPrefetch
-
     return DiffPrefetch(repo, policy)
 
 
@@ -193,17 +183,9 @@ def trusted_policy(
     with a trusted revision (CI's base, or --policy-from), the policy is read there
     and not from the commits under check, so a change cannot relax the policy that
     judges it; such a change is reported."""
-    import os
-
-    from reviewgate.git.repo import repo_root
-
     root = repo_root(repo)  # type: ignore[arg-type]
     if trusted is None or config or os.environ.get("REVIEWGATE_CONFIG"):
         return load_repo_policy(config, root), ()
-    from reviewgate.errors import GitError
-    from reviewgate.git.ci import policy_differs, policy_text_at
-    from reviewgate.policy.files import load_policy
-
     text = policy_text_at(repo, trusted)
     source = f"{short_rev(trusted)}:.reviewgate.yaml"
     policy = load_policy(None, text=text, source=source) if text is not None else load_policy(None)
@@ -222,8 +204,6 @@ def trusted_policy(
             f"{short_rev(trusted)}; "
             "the trusted policy judges this range, the change applies once it is merged",
         )
-    from reviewgate.signoff.gather import signers_note
-
     notes += signers_note(repo, policy, trusted, head)
     return policy, notes
 

@@ -7,6 +7,8 @@ import re
 from dataclasses import fields, is_dataclass
 from typing import Any
 
+import yaml
+
 from reviewgate.policy.schema import DEFAULT_ORIGIN, SECTIONS, Policy, leaf_keys
 
 # Plain (unquoted) only when YAML cannot misread the text, in block and flow context alike.
@@ -62,8 +64,6 @@ def _string(text: str) -> str:
 
 
 def _reads_as_string(text: str) -> bool:
-    import yaml
-
     tag = yaml.resolver.Resolver().resolve(yaml.ScalarNode, text, (True, False))
     return tag == "tag:yaml.org,2002:str"
 
@@ -130,7 +130,5 @@ def effective_origins(policy: Policy) -> dict[str, str]:
 def render_policy(policy: Policy) -> str:
     """The effective policy as YAML, each value followed by a comment naming its origin.
     The text loads back to the same policy."""
-    from reviewgate.policy.render import render
-
     return render(policy_to_dict(policy), effective_origins(policy), policy.source)
 

@@ -7,7 +7,9 @@ fails with one line. policy_loader.py walks the document with them.
 
 from __future__ import annotations
 
+import difflib
 import json
+import posixpath
 import re
 from collections.abc import Callable, Sequence
 from typing import NoReturn
@@ -16,6 +18,7 @@ import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from reviewgate.errors import PolicyError
+from reviewgate.model.emails import plausible_email, reviewer_email
 from reviewgate.policy.schema import DEFAULT_ORIGIN, leaf_keys
 
 TAG = "tag:yaml.org,2002:"
@@ -83,8 +86,6 @@ def wrong_type(r: Reader, node: Node, key: str, expected: str) -> NoReturn:
 
 
 def nearest(word: str, choices: Sequence[str]) -> str | None:
-    import difflib
-
     by_case = [c for c in choices if c.lower() == word.lower()]
     close = by_case or difflib.get_close_matches(word, choices, n=1, cutoff=0.6)
     return close[0] if close else None
@@ -202,8 +203,6 @@ _ANOTHER_ADDRESS = re.compile(r"[^\s<>(),;@]+@[^\s<>(),;@]+\.[^\s<>(),;@]+")
 def read_reviewer(r: Reader, node: Node, key: str) -> str:
     """An entry RG303 can match: sign-offs whose email is not plausible are dropped
     before it looks, so an entry whose email is not plausible matches no one."""
-    from reviewgate.model.emails import plausible_email, reviewer_email
-
     value = read_nonempty(r, node, key)
     # A name may hold an "@" ("@grace", "Grace (grace@navy)"); only a second address
     # (one with a dotted domain, as RG303 needs) is a second reviewer.
@@ -225,8 +224,6 @@ def read_reviewer(r: Reader, node: Node, key: str) -> str:
 def read_inside_path(r: Reader, node: Node, key: str) -> str:
     """A path from the repository's top, read at a revision with `git ls-tree`; it
     is normalised, since git names the entry `x`, never `./x` or `a/../x`."""
-    import posixpath
-
     value = read_nonempty(r, node, key)
     normal = posixpath.normpath(value)
     if value.startswith("/"):

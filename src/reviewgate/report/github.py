@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING
 
 from reviewgate.model.finding import Finding, Severity
 from reviewgate.model.rulebook import RULES
+from reviewgate.pipeline.range_rules import register_all
 from reviewgate.report.text import summary_line
 
 if TYPE_CHECKING:
@@ -33,8 +34,6 @@ COMMANDS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.NOTIC
 
 
 def render_github(result: CheckResult) -> str:
-    from reviewgate.pipeline.rules import register_all
-
     register_all()  # every rule's name, for the titles
 
     if not result.commits:

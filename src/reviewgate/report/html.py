@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 from reviewgate.report.svg import ASSISTED_COLOUR, OTHER_COLOUR, month_chart, tool_chart
 
 if TYPE_CHECKING:
-    from reviewgate.commands.stats import Share, Stats
+    from reviewgate.report.stats import Share, Stats
 
 _CSS = f"""
 body {{ font: 15px/1.45 system-ui, sans-serif; margin: 2rem auto; max-width: 960px;

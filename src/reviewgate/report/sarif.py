@@ -39,6 +39,7 @@ from urllib.parse import quote
 from reviewgate import __version__
 from reviewgate.model.finding import Finding, Severity
 from reviewgate.model.rulebook import RULES, Rule
+from reviewgate.pipeline.range_rules import register_all
 
 if TYPE_CHECKING:
     from reviewgate.model.commit import Commit
@@ -65,8 +66,6 @@ _SECTION = re.compile(r"^## (?P<title>.+)$", re.MULTILINE)
 
 
 def render_sarif(result: CheckResult) -> str:
-    from reviewgate.pipeline.rules import register_all
-
     register_all()
 
     rules = sorted(RULES.values(), key=lambda r: r.code)

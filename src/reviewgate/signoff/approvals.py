@@ -26,12 +26,14 @@ import binascii
 import re
 import subprocess
 from collections.abc import Collection, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from urllib.parse import quote, unquote
 
 from reviewgate.errors import GitError
+from reviewgate.git.repo import config_value, repo_root, require_git
 from reviewgate.model.commit import Person
 from reviewgate.model.evidence import Approval, SignatureCheck
+from reviewgate.signoff.signing import Verifier
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -154,8 +156,6 @@ def merged_note(existing: str, line: str) -> str:
 def run_git(repo: Any, *args: str, input: bytes | None = None, ok: Iterable[int] = (0,)) -> bytes:
     """Run git in `repo` (a GitPython Repo); its stdout. Another exit status than
     those in `ok` is a GitError carrying git's first line."""
-    from reviewgate.git.repo import repo_root, require_git
-
     try:
         done = subprocess.run(
             [require_git(), *args],
@@ -260,8 +260,6 @@ def read_approvals(
 
     `at`: read the notes commit `at` instead of the ref (read_note_texts).
     Raises UnreadableNotesError when the notes cannot be read."""
-    from reviewgate.signoff.signing import Verifier
-
     wanted = None if touching is None else frozenset(touching)
     records: dict[str, ApprovalRecord] = {}
     for _obj, text in sorted(read_note_texts(repo, at=at).items()):
@@ -271,8 +269,6 @@ def read_approvals(
                 records.setdefault(record.payload + record.signature, record)
     if not records:
         return ()
-    from reviewgate.git.repo import config_value
-
     # Read in-process: a reader with nothing to verify costs no git process for it.
     verifier = Verifier(
         allowed_signers,
@@ -285,8 +281,6 @@ def read_approvals(
 
 
 def verify_records(records: Iterable[ApprovalRecord], verifier: Any) -> list[Approval]:
-    from dataclasses import replace
-
     approvals = []
     with verifier.session() as session:
         for record in records:

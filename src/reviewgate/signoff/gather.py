@@ -21,8 +21,12 @@ import tempfile
 from collections.abc import Iterator, Sequence
 from dataclasses import replace
 
+from reviewgate.errors import PolicyError
 from reviewgate.git.ancestry import Ancestry
+from reviewgate.git.ci import _git_error, policy_differs, policy_text_at
+from reviewgate.git.repo import config_value, short_rev
 from reviewgate.model.evidence import Approval, Evidence, SignatureCheck
+from reviewgate.signoff.approvals import UnreadableNotesError, read_approvals
 from reviewgate.signoff.sources import RangeStatement, range_statements
 
 TYPE_CHECKING = False
@@ -85,6 +89,7 @@ def gather_signoff(
 
 
 def _has_commit(repo: gitpython.Repo, rev: str) -> bool:
+    # GitPython refuses to import without a git binary: only where it is used.
     import git as gitpython
 
     try:
@@ -96,8 +101,6 @@ def _has_commit(repo: gitpython.Repo, rev: str) -> bool:
 
 def allowed_signers_at(repo: gitpython.Repo, rev: str, path: str) -> str | None:
     """The allowed-signers file as committed at `rev`; None when it is not there."""
-    from reviewgate.git.ci import policy_text_at
-
     return policy_text_at(repo, rev, path)
 
 
@@ -108,9 +111,7 @@ def read_signatures(
     (ssh; openpgp signatures are judged by the machine's gpg keyring)."""
     if not shas:
         return {}
-    import git as gitpython
-
-    from reviewgate.git.ci import _git_error
+    import git as gitpython  # as in _has_commit
 
     with _temporary_file(allowed_signers) as signers, _temporary_file(
         "".join(f"{sha}\n" for sha in dict.fromkeys(shas))
@@ -161,8 +162,6 @@ def primary_keys(text: str) -> dict[str, str]:
 
 
 def _gpg_program(repo: gitpython.Repo) -> str:
-    from reviewgate.git.repo import config_value
-
     return (
         config_value(repo, 'gpg "openpgp"', "program", "")
         or config_value(repo, "gpg", "program", "")
@@ -219,10 +218,6 @@ def _members(repo: gitpython.Repo, statement: RangeStatement, base: str, tip: st
 
 def _members_by_git(repo: gitpython.Repo, carrier: str, base: str, tip: str) -> set[str]:
     """BASE..TIP by git, when an end lies outside the range read."""
-    import git as gitpython
-
-    from reviewgate.git.ci import _git_error
-
     try:
         out = repo.git.rev_list("--parents", carrier, f"^{base}", "--")
     except gitpython.GitCommandError as error:
@@ -239,10 +234,6 @@ def resolve_names(repo: gitpython.Repo, names: Sequence[str]) -> dict[str, str]:
     wanted = list(dict.fromkeys(names))
     if not wanted:
         return {}
-    import git as gitpython
-
-    from reviewgate.git.ci import _git_error
-
     with _temporary_file("".join(f"{n}^{{commit}}\n" for n in wanted)) as path, open(
         path, "rb"
     ) as stdin:
@@ -265,8 +256,6 @@ def read_approval_notes(
     """The `reviewgate approve` notes that name a commit of the range, their
     signatures checked against the trusted allowed-signers text; and a note when
     the notes cannot be read (then no approval counts)."""
-    from reviewgate.signoff.approvals import UnreadableNotesError, read_approvals
-
     try:
         approvals = read_approvals(
             repo, allowed_signers, touching=[c.sha for c in commits], at=at)
@@ -280,10 +269,6 @@ def signers_note(
 ) -> tuple[str, ...]:
     """A note when the range changes the allowed-signers file that judges it: a
     pull request adding its own key is told that the trusted file still rules."""
-    from reviewgate.errors import PolicyError
-    from reviewgate.git.ci import policy_differs
-    from reviewgate.git.repo import short_rev
-
     signoff = policy.signoff
     if signoff.required_for == "none" or signoff.signature == "none":
         return ()

@@ -18,7 +18,8 @@ from reviewgate.disclosure.rules import tool_marks
 from reviewgate.errors import PolicyError
 from reviewgate.model.emails import normal_email, reviewer_email
 from reviewgate.model.finding import Finding, Severity
-from reviewgate.model.rulebook import make_finding, rule, severity_for
+from reviewgate.model.rulebook import make_finding, rule, selected, severity_for
+from reviewgate.pairs.fixes import WAIVER_TRAILER, waiver_reason
 from reviewgate.signoff.sources import (
     SIGNATURE_FORMATS,
     SignOff,
@@ -51,8 +52,6 @@ def coverage_reason(commit: Commit, policy: Policy) -> str | None:
         return f"it declares a tool (`{declared[0].line}`)"
     if signatures:
         return f"{signatures[0].tool.display} signed it ({signatures[0].where})"
-    from reviewgate.pairs.fixes import WAIVER_TRAILER, waiver_reason
-
     waiver = waiver_reason(commit)
     if waiver:
         return f"it waives its test (`{WAIVER_TRAILER}: {waiver}`)"
@@ -276,8 +275,6 @@ def _on(code: str, policy: Policy) -> bool:
 
 def check_signoff(commits: Sequence[Commit], policy: Policy, evidence: Evidence) -> list[Finding]:
     """RG301–RG304 for every covered commit of the range."""
-    from reviewgate.model.rulebook import selected  # the package imports this module
-
     mode = policy.signoff.required_for
     if mode not in REQUIRED_FOR:
         raise PolicyError(f"signoff.required_for: unknown value {mode!r} "

@@ -11,6 +11,7 @@ for an approval, nor an approval's for them.
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import tempfile
 from collections.abc import Iterator, Mapping, Sequence
@@ -18,6 +19,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 
 from reviewgate.errors import ReviewgateError
+from reviewgate.model.emails import normal_email, parse_ident, plausible_email
 from reviewgate.model.evidence import SignatureCheck
 
 SSH_NAMESPACE = "reviewgate-approval"
@@ -218,8 +220,6 @@ def principal_matches(principal: str, email: str) -> bool:
     whole and without case, exactly as commit signatures are (signoff_sources): a
     pattern line (`*@example.org`) lets a key sign for anyone it matches, so it
     proves no one in particular."""
-    from reviewgate.model.emails import normal_email, plausible_email
-
     return plausible_email(email) and normal_email(principal) == normal_email(email)
 
 
@@ -255,8 +255,6 @@ def check_openpgp(program: str, payload: bytes, sig_path: str, email: str) -> Si
     # GOODSIG names the primary user id only; the reviewer's may be another one.
     primary_key = valid[9] if len(valid) > 9 else key
     uids = [uid, *key_user_ids(program, primary_key)] if primary_key else [uid]
-    from reviewgate.model.emails import plausible_email
-
     wanted = _uid_email(email) if plausible_email(email) else ""
     matching = next((u for u in uids if wanted and _uid_email(u) == wanted), None)
     if matching is None:
@@ -301,12 +299,8 @@ def user_ids_by_key(program: str, fingerprints: Sequence[str]) -> dict[str, list
 
 def _unescape_colons(text: str) -> str:
     # --with-colons writes a user id's colons, backslashes and controls as \xHH.
-    import re
-
     return re.sub(r"\\x([0-9a-fA-F]{2})", lambda m: chr(int(m.group(1), 16)), text)
 
 
 def _uid_email(uid: str) -> str:
-    from reviewgate.model.emails import normal_email, parse_ident
-
     return normal_email(parse_ident(uid)[1] if "<" in uid else uid)

@@ -23,6 +23,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from reviewgate.errors import GitError
+from reviewgate.verify.objects import TREE_MODE, ObjectReader
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -117,8 +118,6 @@ def read_notes(reader: object, green_trees: Iterable[str]) -> dict[str, str]:
     """The note text on each of `green_trees` that has one, read through an
     ObjectReader (the same `cat-file --batch` process). Fan-out directories of the
     notes tree (ab/cdef…) are walked as git would."""
-    from reviewgate.verify.objects import TREE_MODE, ObjectReader
-
     assert isinstance(reader, ObjectReader)
     root = reader.tree_of(NOTES_REF)
     wanted = set(green_trees)

@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Generator, Sequence
+from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
 from contextlib import closing
 from dataclasses import dataclass
+from pathlib import Path
 
 from reviewgate.model.evidence import Verdict
 from reviewgate.verify.cache import (
@@ -20,10 +22,26 @@ from reviewgate.verify.cache import (
     command_key,
     lookup,
     read_notes,
+    render_note,
+    store,
 )
-from reviewgate.verify.objects import ObjectReader
+from reviewgate.verify.objects import ObjectReader, write_trees
 from reviewgate.verify.plan import Job
-from reviewgate.verify.runner import ERROR, PASSED, RunResult
+from reviewgate.verify.runner import (
+    ERROR,
+    PASSED,
+    RunResult,
+    abort_all,
+    expand_command,
+    reset_abort,
+    run_command,
+)
+from reviewgate.verify.worktree import (
+    checkout_tree,
+    remove_registered,
+    repository_hidden,
+    temporary_worktree,
+)
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -96,8 +114,6 @@ def verify_jobs(
 ) -> dict[str, Verdict]:
     """A verdict for every job: cached when the cache has it (unless `use_cache`
     is off), else from running the command in temporary worktrees."""
-    from reviewgate.verify.objects import write_trees
-
     with ObjectReader(git_dir) as reader:
         prepared = prepare(reader, jobs, policy)
         notes = read_notes(reader, {p.key.green for p in prepared if p.key})
@@ -137,10 +153,6 @@ def _run_all(
     """Yield (prepared, verdict, cacheable) as jobs finish. On Ctrl-C or SIGTERM
     (raised here as KeyboardInterrupt) every command is killed and every worker
     removes its worktree before the exception goes on."""
-    from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
-
-    from reviewgate.verify.runner import abort_all, reset_abort
-
     if not todo:
         return
     reset_abort()
@@ -164,10 +176,6 @@ def _shutdown(pool: object) -> None:
     """Wait for the workers, then remove any worktree one of them left: the main
     thread owns the cleanup, whatever happened in a worker. A second Ctrl-C
     (when signals are not already ignored) does not cut the wait short."""
-    from concurrent.futures import ThreadPoolExecutor
-
-    from reviewgate.verify.worktree import remove_registered
-
     assert isinstance(pool, ThreadPoolExecutor)
     interrupted: BaseException | None = None
     for step in (lambda: pool.shutdown(wait=True, cancel_futures=True), remove_registered):
@@ -185,8 +193,6 @@ def run_job(git_dir: str, item: Prepared, policy: Policy) -> tuple[Verdict, bool
     """Run red, then (when red failed properly) green, in one temporary worktree.
     The bool says whether the verdict may be cached: a command that could not
     start, a timeout or an interruption may pass next time, so they are not."""
-    from reviewgate.verify.worktree import checkout_tree, temporary_worktree
-
     assert item.key is not None
     job = item.job
     with temporary_worktree(git_dir, job.fix) as worktree:
@@ -206,11 +212,6 @@ def run_job(git_dir: str, item: Prepared, policy: Policy) -> tuple[Verdict, bool
 
 
 def _run_state(worktree: object, job: Job, policy: Policy) -> RunResult:
-    from pathlib import Path
-
-    from reviewgate.verify.runner import expand_command, run_command
-    from reviewgate.verify.worktree import repository_hidden
-
     root = Path(str(worktree))
     tests = [path for path in job.tests if (root / path).is_file()]
     if not tests:
@@ -253,8 +254,6 @@ def _from_cache(fix: str, hit: CachedResult) -> Verdict:
 
 
 def _remember(git_dir: str, notes: dict[str, str], key: CacheKey, verdict: Verdict) -> None:
-    from reviewgate.verify.cache import render_note, store
-
     result = CachedResult(key, verdict.outcome, verdict.red_exit, verdict.green_exit,
                           verdict.detail)
     text = render_note(notes.get(key.green, ""), result)

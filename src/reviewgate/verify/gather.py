@@ -8,8 +8,14 @@ cached verdict are run.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from pathlib import Path
 
 from reviewgate.model.evidence import CommitDiff, Evidence, Verdict
+from reviewgate.model.result import merged_revisions
+from reviewgate.pairs.gather import pair_range
+from reviewgate.verify.cache import NOTES_REF
+from reviewgate.verify.engine import cached_verdicts, verify_jobs
+from reviewgate.verify.plan import plan_jobs, select_shard
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -33,11 +39,7 @@ def range_jobs(
     """The verification jobs of the range's paired fixes: `fixes` when the pair rules
     found them already (with `diffs` holding every candidate's paths), else paired
     here as they pair them (gather.pair_range)."""
-    from reviewgate.verify.plan import plan_jobs
-
     if fixes is None:
-        from reviewgate.pipeline.gather import pair_range
-
         fixes, diffs, _ = pair_range(repo, commits, policy, diffs, merged)
     return plan_jobs(fixes, policy, diffs)
 
@@ -51,10 +53,6 @@ def gather_verdicts(
 ) -> dict[str, Verdict]:
     if not options.verify and not has_cache(repo):
         return {}  # nothing cached: no need to pair fixes or read any diff here
-    from reviewgate.model.result import merged_revisions
-    from reviewgate.verify.engine import cached_verdicts, verify_jobs
-    from reviewgate.verify.plan import select_shard
-
     jobs = range_jobs(
         repo, commits, policy, evidence.diffs, evidence.fixes, merged_revisions(options)
     )
@@ -76,10 +74,6 @@ def gather_verdicts(
 def has_cache(repo: Any) -> bool:
     """Whether refs/notes/reviewgate may exist, read from the ref files without a
     git process. A ref store this does not know (reftable) counts as yes."""
-    from pathlib import Path
-
-    from reviewgate.verify.cache import NOTES_REF
-
     common = Path(getattr(repo, "common_dir", None) or repo.git_dir)
     if (common / NOTES_REF).is_file() or (common / "reftable").exists():
         return True

@@ -11,7 +11,9 @@ objects with `git hash-object -w` so a worktree can check the tree out.
 from __future__ import annotations
 
 import hashlib
+import os
 import subprocess
+import tempfile
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
@@ -181,9 +183,6 @@ def serialize_tree(entries: Iterable[Entry]) -> bytes:
 
 def write_trees(git_dir: str, raw_trees: Sequence[bytes]) -> None:
     """Store the tree objects that `red_tree` computed, with one git process."""
-    import os
-    import tempfile
-
     if not raw_trees:
         return
     with tempfile.TemporaryDirectory(prefix="reviewgate-trees-") as tmp:

@@ -13,6 +13,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from reviewgate.errors import ReviewgateError
+from reviewgate.pairs.paths import TEST, classify, path_matches
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -82,8 +83,6 @@ def plan_jobs(
 def runnable_tests(paths: Iterable[str], policy: Policy) -> tuple[str, ...]:
     """The test files a command can run: a source-code suffix (RUNNABLE_SUFFIXES)
     and not matched by `paths.ignore` (docs, notes), in the fix's order."""
-    from reviewgate.pairs.paths import path_matches
-
     runnable: dict[str, None] = {}
     for path in paths:
         name = path.rsplit("/", 1)[-1]
@@ -96,8 +95,6 @@ def runnable_tests(paths: Iterable[str], policy: Policy) -> tuple[str, ...]:
 def test_paths_changed(changes: Iterable[ChangedPath], policy: Policy) -> tuple[str, ...]:
     """Every test path a commit touches: added, changed, deleted, and both names
     of a rename, so that red takes exactly the commit's test changes."""
-    from reviewgate.pairs.paths import TEST, classify
-
     paths: dict[str, None] = {}
     for change in changes:
         for path in (change.old_path, change.path):

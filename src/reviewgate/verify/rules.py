@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 
 from reviewgate.model.finding import Finding
-from reviewgate.model.rulebook import make_finding, rule
+from reviewgate.model.rulebook import make_finding, rule, selected
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -110,8 +110,6 @@ def check_verified(
     commits: Sequence[Commit], policy: Policy, evidence: Evidence
 ) -> Iterable[Finding]:
     """A finding for each verdict of a fix in `commits` that is not "proven"."""
-    from reviewgate.model.rulebook import selected
-
     findings: list[Finding] = []
     for commit in commits:
         verdict = evidence.verdicts.get(commit.sha)

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -124,8 +125,6 @@ def run_command(
 def _matches(log: object, patterns: Sequence[str]) -> tuple[str, str] | None:
     """The first of `patterns` found in the run's output (its last MB), and the
     line it was found in; None when none is."""
-    import re
-
     if not patterns:
         return None
     text = _tail(log, 1 << 20)

@@ -10,6 +10,7 @@ holds across processes, so two verify runs on one repository do not race.
 
 from __future__ import annotations
 
+import fcntl
 import os
 import shutil
 import subprocess
@@ -59,8 +60,6 @@ def common_dir(git_dir: str) -> str:
 def admin_lock(git_dir: str) -> Iterator[None]:
     """Exclusive use of the repository's worktree bookkeeping, across threads
     (the lock) and processes (flock on a file in the common git dir)."""
-    import fcntl
-
     with _THREAD_LOCK:
         fd = os.open(os.path.join(common_dir(git_dir), LOCK_FILE), os.O_RDWR | os.O_CREAT, 0o644)
         try:

@@ -1,0 +1,106 @@
+"""The commit-message hooks' fast path, as a list: the reviewgate modules that
+`hook commit-msg` and `hook prepare-commit-msg` may import. A module that joins
+their import path must be added here on purpose (and pay its way in
+bench/bench_commit_msg_hook.py); something heavier creeping in fails the test.
+pyproject.toml's import-linter contract says the same statically."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+FAST_PATH = frozenset(
+    {
+        "reviewgate",
+        "reviewgate.__main__",
+        "reviewgate.entry",
+        "reviewgate.errors",
+        "reviewgate.commands",
+        "reviewgate.commands.hook_commit_msg",
+        "reviewgate.commands.hook_prepare_commit_msg",
+        "reviewgate.model",
+        "reviewgate.model.commit",
+        "reviewgate.model.emails",
+        "reviewgate.model.finding",
+        "reviewgate.model.fix",
+        "reviewgate.model.memo",
+        "reviewgate.model.message",
+        "reviewgate.model.rulebook",
+        "reviewgate.policy",
+        "reviewgate.policy.files",
+        "reviewgate.policy.schema",
+        "reviewgate.git",
+        "reviewgate.git.hookenv",
+        "reviewgate.disclosure",
+        "reviewgate.disclosure.agents",
+        "reviewgate.disclosure.declarations",
+        "reviewgate.disclosure.identity",
+        "reviewgate.disclosure.rules",
+        "reviewgate.pairs",
+        "reviewgate.pairs.fixes",
+        "reviewgate.pairs.hook",
+        "reviewgate.pairs.paths",
+        "reviewgate.pairs.rules",
+        "reviewgate.perf",
+        "reviewgate.perf.rules",
+        "reviewgate.pipeline",
+        "reviewgate.pipeline.rules",
+        "reviewgate.report",
+        "reviewgate.report.text",
+    }
+)
+# Packages of the disclosure registry: data, no code of weight.
+FAST_PATH_PREFIXES = ("reviewgate.disclosure.registry", "reviewgate.disclosure.tool")
+NEVER = ("click", "git", "yaml", "dataclasses_json", "jsonschema")
+
+PROBE = """
+import sys, runpy
+sys.argv = ['reviewgate', 'hook', *sys.argv[1:]]
+try:
+    runpy.run_module('reviewgate', run_name='__main__')
+except SystemExit as e:
+    code = e.code
+print(code)
+for name in sorted(sys.modules):
+    print(name)
+"""
+
+
+def imported(tmp_path: Path, *argv: str) -> tuple[str, set[str]]:
+    result = subprocess.run(
+        [sys.executable, "-c", PROBE, *argv],
+        cwd=tmp_path, capture_output=True, text=True, check=True,
+    )
+    code, *modules = result.stdout.split("\n")
+    return code, {m for m in modules if m}
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["commit-msg", "msg"],
+        ["prepare-commit-msg", "msg", "message"],
+    ],
+)
+@pytest.mark.parametrize(
+    "message",
+    [
+        "feat: x\n",
+        "fix: crash on empty input\n\nAssisted-by: Claude:claude-opus-4\n",
+    ],
+)
+def test_the_hooks_import_only_the_fast_path(
+    tmp_path: Path, argv: list[str], message: str
+) -> None:
+    subprocess.run(["git", "init", "-q", str(tmp_path)], check=True)
+    (tmp_path / "msg").write_text(message)
+    code, modules = imported(tmp_path, *argv)
+    ours = {m for m in modules if m == "reviewgate" or m.startswith("reviewgate.")}
+    extra = {m for m in ours - FAST_PATH if not m.startswith(FAST_PATH_PREFIXES)}
+    assert extra == set(), f"off the hooks' fast path: {sorted(extra)}"
+    assert [m for m in NEVER if m in modules] == []
+    assert "reviewgate.commands.hook_" + argv[0].replace("-", "_") in ours
+    assert code in ("0", "1", "None")
