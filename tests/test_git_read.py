@@ -309,7 +309,7 @@ def test_shallow_clone_range_past_boundary_is_an_error(repo: Repo, tmp_path: Pat
 def test_trailers_come_from_git_and_fall_back_to_our_parser(repo: Repo) -> None:
     # git parses the trailers of history itself, joined with RS and US; a message
     # that holds either character is parsed by message.parse_trailers instead.
-    from reviewgate.model.message import parse_trailers
+    from reviewgate.model.trailers import parse_trailers
 
     plain = "Subject\n\nBody.\n\nAssisted-by: Claude:opus\n  folded on\nAcked-by: Bo <b@x.org>\n"
     tricky = "Subject\n\nBody \x1e with \x1f separators.\n\nAssisted-by: X:y\x1fz\nAcked-by: B\n"

@@ -28,6 +28,7 @@ FAST_PATH = frozenset(
         "reviewgate.model.fix",
         "reviewgate.model.memo",
         "reviewgate.model.message",
+        "reviewgate.model.trailers",
         "reviewgate.model.rulebook",
         "reviewgate.policy",
         "reviewgate.policy.files",

@@ -14,13 +14,11 @@ from hypothesis import strategies as st
 from conftest import Repo
 from reviewgate.model.message import (
     CUT_LINE,
-    add_trailer,
     cleanup_message,
     infer_auto_comment_char,
     is_fixup_subject,
-    parse_trailers,
-    trailer_block,
 )
+from reviewgate.model.trailers import add_trailer, parse_trailers, trailer_block
 from trailer_cases import Case, cases
 
 SCISSORS = f"# {CUT_LINE}\n"

@@ -9,7 +9,8 @@ from hypothesis import strategies as st
 from reviewgate.errors import ReviewgateError
 from reviewgate.model.commit import Commit, Person
 from reviewgate.model.finding import Finding
-from reviewgate.model.message import cleanup_message, parse_trailers
+from reviewgate.model.message import cleanup_message
+from reviewgate.model.trailers import parse_trailers
 from reviewgate.pipeline.rules import run_rules
 from reviewgate.policy.schema import AssistancePolicy, Policy
 

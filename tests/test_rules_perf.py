@@ -13,7 +13,7 @@ import pytest
 from conftest import Repo
 from reviewgate.git.repo import RangeSpec, open_repo, read_commits
 from reviewgate.model.commit import Commit, Person
-from reviewgate.model.message import parse_trailers
+from reviewgate.model.trailers import parse_trailers
 from reviewgate.perf.rules import benchmark_tool_in, check_perf
 from reviewgate.pipeline.rules import run_rules
 from reviewgate.policy.files import load_policy

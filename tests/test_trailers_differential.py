@@ -17,7 +17,8 @@ import pytest
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
-from reviewgate.model.message import CUT_LINE, _block, add_trailer, parse_trailers, trailer_block
+from reviewgate.model.message import CUT_LINE
+from reviewgate.model.trailers import _block, add_trailer, parse_trailers, trailer_block
 from trailer_cases import (
     HAND_CASES,
     Case,

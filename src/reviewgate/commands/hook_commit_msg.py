@@ -15,12 +15,8 @@ from dataclasses import dataclass
 from reviewgate.git import hookenv
 from reviewgate.model.commit import Commit, Person
 from reviewgate.model.finding import Finding, Severity
-from reviewgate.model.message import (
-    CUT_LINE,
-    cleanup_message,
-    infer_auto_comment_char,
-    parse_trailers,
-)
+from reviewgate.model.message import CUT_LINE, cleanup_message, infer_auto_comment_char
+from reviewgate.model.trailers import parse_trailers
 from reviewgate.pairs.hook import staged_pair_findings
 from reviewgate.pipeline.rules import run_rules
 from reviewgate.policy.files import find_policy_file, load_policy

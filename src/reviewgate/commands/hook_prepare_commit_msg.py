@@ -35,7 +35,7 @@ from reviewgate.disclosure.agents import detect_agent, disclosure_trailer
 from reviewgate.disclosure.identity import match_identity
 from reviewgate.git import hookenv
 from reviewgate.model.emails import parse_ident
-from reviewgate.model.message import add_trailer, parse_trailers
+from reviewgate.model.trailers import add_trailer, parse_trailers
 from reviewgate.policy.files import find_policy_file, load_policy
 
 if TYPE_CHECKING:
