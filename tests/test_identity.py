@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import pytest
-from hypothesis import given, settings
-from hypothesis import strategies as st
 
 from reviewgate.disclosure.identity import (
     REGISTRY,
@@ -45,7 +43,7 @@ ADA = "Ada Lovelace <ada@example.org>"
     ("opencode <noreply@opencode.ai>", "opencode"),
     ("Amp <amp@ampcode.com>", "Amp"),
     ("gemini-code-assist[bot] <176961590+gemini-code-assist[bot]@users.noreply.github.com>",
-     "Gemini"),
+     "Gemini-Code-Assist"),
 ])
 def test_registry_identities(ident: str, tool: str) -> None:
     found = match_identity(*parse_ident(ident))
@@ -246,7 +244,10 @@ def test_every_registry_tool_has_a_kernel_token_and_is_found_by_name() -> None:
     for tool in REGISTRY:
         assert tool_by_name(tool.name) == tool
         assert " " not in tool.token
-        assert tool.emails or tool.email_patterns or tool.bots
+        # A tool is known by a mark it writes, or at least by the names a
+        # declaration uses (goose, Zed: no identity of their own).
+        assert (tool.emails or tool.email_patterns or tool.bots or tool.ident_patterns
+                or tool.session_keys or tool.aliases)
         if tool.identity:
             assert match_identity(*parse_ident(tool.identity)) == tool
 
@@ -260,20 +261,3 @@ def test_declaration_helpers() -> None:
     assert declaration_value(claude, None) == "Claude:unknown"
     assert declaration_value(claude, "claude-opus-4-1[1m]") == "Claude:claude-opus-4-1"
     assert declaration_value("Internal Bot", "v 2") == "Internal-Bot:v-2"
-
-
-_PIECES = ["Generated with [Claude Code](https://claude.com/claude-code)", "🤖 ",
-           "Agent-Logs-Url: x", "MADE-WITH: Cursor", "amp-thread-id: t",
-           "Co-authored-by: A <a@b.c>", "\n", "\r\n", "\r", "\u2028", "\x1e",
-           "İ", "ß", " ", "text", "co-authored-by:"]
-
-
-@settings(max_examples=300, deadline=None)
-@given(st.lists(st.one_of(st.sampled_from(_PIECES), st.text(max_size=5)), max_size=12))
-def test_mark_lines_are_the_lines_that_hold_a_mark_in_order(pieces: list[str]) -> None:
-    from reviewgate.disclosure.identity import _ANY_MARK, _mark_lines
-
-    message = "".join(pieces)
-    expected = [line for line in message.splitlines()
-                if any(mark in line.lower() for mark in _ANY_MARK)]
-    assert _mark_lines(message) == expected

@@ -183,7 +183,7 @@ def test_declaring_another_tool_does_not_cover_a_signature() -> None:
 
 
 def test_a_declaration_naming_an_unlisted_tool_is_given_the_benefit_of_the_doubt() -> None:
-    commit = make_commit(f"feat: x\n\n{CLAUDE_FOOTER}\n\nAssisted-by: Kiro:claude-sonnet-4\n")
+    commit = make_commit(f"feat: x\n\n{CLAUDE_FOOTER}\n\nAssisted-by: Zorblax:claude-sonnet-4\n")
     assert check_assistance(commit, policy()) == []
 
 

@@ -21,127 +21,36 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
+from reviewgate.disclosure import lines as _lines
+from reviewgate.disclosure.registry import (
+    BY_BOT,
+    BY_EMAIL,
+    EMAIL_PATTERNS,
+    IDENT_PATTERNS,
+    KEY_VALUES,
+    MARKERS,
+    NAME_MARKS,
+    REGISTRY,
+    SESSION_KEYS,
+    SUBJECT_PREFIXES,
+    by_name,
+    session_url_tool,
+)
+from reviewgate.disclosure.tool import Tool
 from reviewgate.model.emails import parse_ident
 
 # `typing` costs the commit-msg hook measurable start-up time; type checkers
 # treat any name TYPE_CHECKING as true.
 TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from reviewgate.model.commit import Commit
     from reviewgate.policy.schema import ToolIdentity
 
 
-@dataclass(frozen=True)
-class Tool:
-    """One AI writing tool and the marks it leaves on a commit."""
-
-    name: str  # the agent token a declaration uses: "Assisted-by: Claude:MODEL"
-    title: str = ""  # how people call it: "Claude Code"
-    emails: tuple[str, ...] = ()  # exact, lower-case
-    email_patterns: tuple[str, ...] = ()  # full-match regexes over the lower-case email
-    bots: tuple[str, ...] = ()  # GitHub App logins, lower-case, "[bot]" included
-    aliases: tuple[str, ...] = ()  # other lower-case names a declaration may use
-    identity: str | None = None  # "Name <email>" for a Co-authored-by declaration
-    pattern: str | None = None  # policy tools only: regex searched in "Name <email>"
-
-    @property
-    def key(self) -> str:
-        return self.name.lower()
-
-    @property
-    def token(self) -> str:
-        """The name as one word, so that `TOKEN:MODEL` is a valid kernel declaration."""
-        return re.sub(r"\s+", "-", self.name.strip()) or "unknown-tool"
-
-    @property
-    def display(self) -> str:
-        return self.title or self.name
-
-    def names(self) -> frozenset[str]:
-        return _tool_names(self)
-
-
-@lru_cache(maxsize=256)
-def _tool_names(tool: Tool) -> frozenset[str]:
-    # Asked for every declaration of every commit; a tool's names never change.
-    return frozenset({tool.name.lower(), tool.display.lower(), tool.token.lower(), *tool.aliases})
-
-
 # GitHub's no-reply addresses are "ID+LOGIN@users.noreply.github.com".
 _GITHUB_NOREPLY = re.compile(r"(?:\d+\+)?(?P<login>[^@]+)@users\.noreply\.github\.com")
-
-REGISTRY: tuple[Tool, ...] = (
-    Tool(
-        "Claude", "Claude Code",
-        emails=("noreply@anthropic.com",),
-        bots=("claude[bot]",),  # the Claude GitHub App / claude-code-action
-        aliases=("claude-code", "claudecode", "anthropic-claude"),
-        identity="Claude <noreply@anthropic.com>",
-    ),
-    Tool(
-        "Codex", "OpenAI Codex",
-        emails=("noreply@openai.com", "codex@openai.com"),
-        bots=("chatgpt-codex-connector[bot]",),
-        aliases=("codex-cli", "codex cli", "openai-codex"),
-        identity="Codex <noreply@openai.com>",
-    ),
-    Tool(
-        "Copilot", "GitHub Copilot",
-        # The "Copilot" account's no-reply address; the coding agent commits as
-        # copilot-swe-agent[bot] with this very email.
-        email_patterns=(r"\d+\+copilot@users\.noreply\.github\.com",),
-        bots=("copilot-swe-agent[bot]",),
-        aliases=("github-copilot", "copilot-swe-agent", "copilot-cli", "copilot-agent"),
-        identity="Copilot <198982749+Copilot@users.noreply.github.com>",
-    ),
-    Tool(
-        "aider", "Aider",
-        # aider/repo.py writes "Co-authored-by: aider (MODEL) <aider@aider.chat>";
-        # some copies of it in the wild use noreply@.
-        emails=("aider@aider.chat", "noreply@aider.chat"),
-        identity="aider <aider@aider.chat>",
-    ),
-    Tool(
-        "Cursor", "Cursor",
-        emails=("cursoragent@cursor.com",),
-        bots=("cursor[bot]",),
-        aliases=("cursor-agent", "cursor agent", "cursor-cli"),
-        identity="Cursor <cursoragent@cursor.com>",
-    ),
-    Tool(
-        "Jules", "Google Jules",
-        bots=("google-labs-jules[bot]",),
-        aliases=("google-jules", "google-labs-jules"),
-    ),
-    Tool(
-        "Devin", "Devin",
-        bots=("devin-ai-integration[bot]",),
-        aliases=("devin-ai", "devin-ai-integration"),
-    ),
-    Tool(
-        "OpenHands", "OpenHands",
-        emails=("openhands@all-hands.dev",),
-        aliases=("opendevin", "all-hands"),
-        identity="openhands <openhands@all-hands.dev>",
-    ),
-    Tool(
-        "opencode", "OpenCode",
-        emails=("noreply@opencode.ai",),
-        bots=("opencode-agent[bot]",),
-        identity="opencode <noreply@opencode.ai>",
-    ),
-    Tool(
-        "Amp", "Amp",
-        emails=("amp@ampcode.com",),
-        aliases=("ampcode", "sourcegraph-amp"),
-        identity="Amp <amp@ampcode.com>",
-    ),
-    Tool(
-        "Gemini", "Gemini CLI",
-        bots=("gemini-code-assist[bot]",),  # commits made from its review suggestions
-        aliases=("gemini-cli", "gemini cli", "gemini-code-assist", "google-gemini"),
-    ),
-)
 
 if TYPE_CHECKING:
     from typing import TypeAlias
@@ -205,12 +114,6 @@ def _regex(pattern: str, flags: int = 0) -> re.Pattern[str]:
     return re.compile(pattern, flags)
 
 
-_BY_EMAIL = {email: tool for tool in REGISTRY for email in tool.emails}
-_BY_BOT = {login: tool for tool in REGISTRY for login in tool.bots}
-_EMAIL_PATTERNS = tuple((re.compile(p), tool) for tool in REGISTRY for p in tool.email_patterns)
-_AIDER_SUFFIX = re.compile(r"\(aider\)\s*$", re.IGNORECASE)
-
-
 def match_identity(name: str, email: str, extra_tools: Iterable[ToolLike] = ()) -> Tool | None:
     """The tool that "name <email>" belongs to, or None for a person or a plain bot."""
     return _match_identity(name, email, policy_tools(extra_tools) if extra_tools else ())
@@ -224,18 +127,25 @@ def _match_identity(name: str, email: str, extras: tuple[Tool, ...]) -> Tool | N
         for tool in extras:
             if lowered in tool.emails:
                 return tool
-        if lowered in _BY_EMAIL:
-            return _BY_EMAIL[lowered]
-        for regex, tool in _EMAIL_PATTERNS:
+        if lowered in BY_EMAIL:
+            return BY_EMAIL[lowered]
+        for regex, tool in EMAIL_PATTERNS:
             if regex.fullmatch(lowered):
                 return tool
     login = github_login(name, email)
-    if login in _BY_BOT:
-        return _BY_BOT[login]
-    # aider marks the human's own identity: "Jane Doe (aider)" with Jane's email.
-    if _AIDER_SUFFIX.search(name):
-        return _BY_EMAIL["aider@aider.chat"]
+    if login in BY_BOT:
+        return BY_BOT[login]
+    display = name.strip().lower()
+    for mark, tool in NAME_MARKS:
+        # aider marks the human's own identity: "Jane Doe (aider)" with Jane's email.
+        if display.endswith(mark):
+            return tool
     ident = f"{name.strip()} <{email.strip()}>"
+    if IDENT_PATTERNS:
+        lowered_ident = ident.lower()
+        for regex, tool in IDENT_PATTERNS:
+            if regex.search(lowered_ident):
+                return tool
     for tool in extras:
         if tool.pattern and _regex(tool.pattern).search(ident):
             return tool
@@ -247,10 +157,10 @@ def tool_by_name(name: str, extra_tools: Iterable[ToolLike] = ()) -> Tool | None
     wanted = name.strip().lower()
     if not wanted:
         return None
-    for tool in (*policy_tools(extra_tools), *REGISTRY):
+    for tool in policy_tools(extra_tools):
         if wanted in tool.names():
             return tool
-    return None
+    return by_name(wanted)
 
 
 def tool_named_in(text: str, extra_tools: Iterable[ToolLike] = ()) -> Tool | None:
@@ -268,6 +178,12 @@ def _tool_named_in(text: str, extras: tuple[Tool, ...]) -> Tool | None:
         if tool:
             return tool
     lowered = text.strip().lower()
+    # "GLM-5.1 via Crush", "Claude Sonnet 4.5 via Crush": the harness is named last.
+    via = lowered.rfind(" via ")
+    if via != -1:
+        harness = _tool_named_in(text.strip()[via + 5:], extras)
+        if harness:
+            return harness
     best: tuple[int, Tool] | None = None
     for tool in (*extras, *REGISTRY):
         for known in tool.names():
@@ -290,65 +206,13 @@ def model_from_identity(tool: Tool, name: str) -> str | None:
     return None
 
 
-# Footers and trailer-shaped lines that tools write; matched per line anywhere in
-# the message, because tools often put them outside the final trailer block
-# (Copilot's Agent-Logs-Url sits in its own paragraph, above Co-authored-by).
-_FOOTER = re.compile(
-    r"^\s*(?:🤖\s*)?Generated (?:with|by) \[(?P<name>[^\]]+)\]\([^)\s]*\)\s*$"
-)
-_MARK_LINES: tuple[tuple[re.Pattern[str], str, str], ...] = (
-    (re.compile(r"^Agent-Logs-Url:\s*\S+", re.IGNORECASE), "Copilot", "trailer Agent-Logs-Url"),
-    (re.compile(r"^Made-with:\s*Cursor\s*$", re.IGNORECASE), "Cursor", "trailer Made-with"),
-    (re.compile(r"^Amp-Thread(?:-ID)?:\s*\S+", re.IGNORECASE), "Amp", "trailer Amp-Thread-ID"),
-)
-_CO_AUTHOR_LINE = re.compile(r"^(?P<key>co-authored-by):\s*(?P<value>.+?)\s*$", re.IGNORECASE)
-# A superset of every per-line mark above, looked for once in the lower-cased
-# message: most commits carry none, and then no line needs to be looked at.
-# (Plain substring tests; an IGNORECASE regex alternation costs 10x more.)
-_ANY_MARK = (
-    "generated with [",
-    "generated by [",
-    "agent-logs-url:",
-    "made-with:",
-    "amp-thread",
-    "co-authored-by:",
-)
-
-
 def may_carry_marks(message: str) -> bool:
-    """Whether any line of `message` can be a tool's mark; False for most."""
-    lowered = message.lower()
-    return any(mark in lowered for mark in _ANY_MARK)
-
-
-# Line boundaries of str.splitlines() other than "\n".
-_OTHER_BREAKS = re.compile("[\r\v\f\x1c-\x1e\x85\u2028\u2029]")
-
-
-def _mark_lines(message: str) -> list[str]:
-    """The lines of `message` (as splitlines() cuts them) that hold a superset of
-    a mark, in order. Found with substring searches: a message of forty lines
-    with one footer costs a few searches, not forty lines of regular expressions."""
-    lowered = message.lower()
-    present = [mark for mark in _ANY_MARK if mark in lowered]
-    if not present:
-        return []
-    if len(lowered) != len(message) or _OTHER_BREAKS.search(message):
-        # Lower-casing moved the offsets, or lines end otherwise: look at each line.
-        return [line for line in message.splitlines()
-                if any(mark in line.lower() for mark in present)]
-    starts: set[int] = set()
-    for mark in present:
-        at = lowered.find(mark)
-        while at != -1:
-            starts.add(lowered.rfind("\n", 0, at) + 1)
-            at = lowered.find(mark, at + len(mark))
-    lines = []
-    for start in sorted(starts):
-        end = message.find("\n", start)
-        lines.append(message[start:] if end == -1 else message[start:end])
-    return lines
-
+    """Whether `message` can hold a tool's mark: it has a body, or its subject starts
+    the way a tool's does. False for most one-line subjects."""
+    text = message.strip()
+    if "\n" in text or "\r" in text:
+        return True
+    return any(text.startswith(prefix) for prefix, _ in SUBJECT_PREFIXES)
 
 def canonical_key(key: str) -> str:
     """A trailer key in the spelling reviewgate reports: "Co-authored-by"."""
@@ -356,7 +220,9 @@ def canonical_key(key: str) -> str:
 
 
 def find_tool_signatures(commit: Commit, extra_tools: Iterable[ToolLike] = ()) -> list[Signature]:
-    """Every mark of a tool on `commit`, in message order after author and committer."""
+    """Every mark of a tool on `commit`, in this order: author and committer, git's
+    trailer block, trailer-shaped lines elsewhere in the body, lone footers, session
+    links and marker lines, the subject."""
     extras = policy_tools(extra_tools)
     found: list[Signature] = []
     seen: set[tuple[str, str]] = set()
@@ -370,35 +236,64 @@ def find_tool_signatures(commit: Commit, extra_tools: Iterable[ToolLike] = ()) -
         tool = match_identity(person.name, person.email, extras)
         if tool:
             add(tool, role, str(person), model_from_identity(tool, person.name))
+    message = commit.message
+    if not may_carry_marks(message):
+        return found
     for key, value in commit.trailers:
-        if "@" in value:
-            name, email = parse_ident(value)
-            tool = match_identity(name, email, extras)
-            if tool:
-                line = f"{key}: {value}"
-                add(tool, f"trailer {canonical_key(key)}", line, model_from_identity(tool, name))
-    for raw in _mark_lines(commit.message):
-        line = raw.strip()
-        footer = _FOOTER.match(line)
-        if footer:
-            tool = tool_by_name(footer.group("name"), extras)
-            if tool:
-                add(tool, "footer", line)
-            continue
-        for regex, tool_name, where in _MARK_LINES:
-            if regex.match(line):
-                add(tool_by_name(tool_name) or Tool(tool_name), where, line)
-        co_author = _CO_AUTHOR_LINE.match(line)
-        if co_author is None:
-            continue
-        if line.lower() in {f"{key}: {value}".lower() for key, value in commit.trailers}:
-            continue  # git's own trailer block: the trailer loop above saw it
-        name, email = parse_ident(co_author.group("value"))
+        _trailer_mark(key, value, f"{key}: {value}", "trailer", extras, add)
+    for line in _lines.body_lines(message, commit.trailers):
+        _trailer_mark(line.key, line.value, line.text, "line", extras, add)
+    for line in _lines.lone_lines(message):
+        _lone_mark(line, extras, add)
+    subject = _lines.subject(message)
+    for prefix, tool in SUBJECT_PREFIXES:
+        if subject.startswith(prefix):
+            add(tool, "subject", subject)
+    return found
+
+
+def _trailer_mark(key: str, value: str, text: str, block: str, extras: tuple[Tool, ...],
+                  add: Callable[..., None]) -> None:
+    """The mark a `key: value` line leaves: a session key, an exact line such as
+    `Made-with: Cursor`, a session link, or a tool's identity. Identities outside
+    git's trailer block are "line" marks: they show the tool, and declare only
+    where declarations.py says so."""
+    lowered = key.lower()
+    where = f"trailer {key}"  # session keys and exact lines keep their own spelling
+    if lowered in SESSION_KEYS:
+        add(SESSION_KEYS[lowered], where, text)
+        return
+    pair = (lowered, value.strip().lower())
+    if pair in KEY_VALUES:
+        add(KEY_VALUES[pair], where, text)
+        return
+    link = session_url_tool(pair[1])
+    if link is not None:
+        add(link, where, text)
+        return
+    if "@" in value:
+        name, email = parse_ident(value)
         tool = match_identity(name, email, extras)
         if tool:
-            # Outside git's trailer block: it shows the tool but declares nothing.
-            add(tool, "line Co-authored-by", line, model_from_identity(tool, name))
-    return found
+            add(tool, f"{block} {canonical_key(key)}", text, model_from_identity(tool, name))
+
+
+def _lone_mark(line: str, extras: tuple[Tool, ...], add: Callable[..., None]) -> None:
+    credited = _lines.footer_name(line)
+    if credited is not None:
+        tool = tool_by_name(credited, extras)
+        if tool:
+            add(tool, "footer", line)
+        return
+    url = _lines.bare_url(line)
+    if url is not None:
+        tool = session_url_tool(url)
+        if tool:
+            add(tool, "session link", line)
+        return
+    marker = MARKERS.get(line.lower())
+    if marker is not None:
+        add(marker, "body", line)
 
 
 def declaration_key(accepted: Sequence[str]) -> str | None:

@@ -32,7 +32,7 @@ class Licence:
         return self.kind == FREE_SOFTWARE
 
     def describe(self) -> str:
-        """"free software (Apache-2.0)", "proprietary", "source-available (FSL-1.1-MIT)"."""
+        """ "free software (Apache-2.0)", "proprietary", "source-available (FSL-1.1-MIT)"."""
         word = "free software" if self.kind == FREE_SOFTWARE else self.kind
         return f"{word} ({self.spdx})" if self.spdx else word
 
@@ -96,5 +96,4 @@ class Tool:
 @lru_cache(maxsize=256)
 def _tool_names(tool: Tool) -> frozenset[str]:
     # Asked for every declaration of every commit; a tool's names never change.
-    return frozenset({tool.name.lower(), tool.display.lower(), tool.token.lower(),
-                      *tool.aliases})
+    return frozenset({tool.name.lower(), tool.display.lower(), tool.token.lower(), *tool.aliases})
