@@ -77,7 +77,7 @@ def commit_of(row: dict[str, object]) -> Commit:
 def detected_tools(row: dict[str, object]) -> set[str]:
     """The registry names of the tools the detector finds on a corpus commit."""
     found = assistance(commit_of(row), default_policy())
-    return {tool.name for tool in found.tools}
+    return {item.tool.name for item in found.tools}
 
 
 def load(corpus: Path) -> dict[str, list[dict[str, object]]]:

@@ -134,6 +134,9 @@ def main() -> None:
 @policy_from_option
 @click.option("--verify", "run_verify", is_flag=True,
               help="Also prove each fix red, then green (see `reviewgate verify`).")
+@click.option("--show-assistance", is_flag=True,
+              help="Print, for every commit, the tools found and the evidence read "
+              "(text format; JSON has it in each commit's `assistance`).")
 @config_option
 @verify_options
 @reports_errors
@@ -145,6 +148,7 @@ def check(
     deepen: bool | None,
     policy_from: str | None,
     run_verify: bool,
+    show_assistance: bool,
     config: str | None,
     no_cache: bool,
     jobs: int,
@@ -160,6 +164,9 @@ def check(
     signals: Any = nullcontext()
     if not run_verify and (no_cache or jobs != 1 or shard):
         raise ReviewgateError("--no-cache, -j and --shard apply to verification; add --verify")
+    if show_assistance and fmt != "text":
+        raise ReviewgateError(f"--show-assistance prints text; the {fmt} report does not take "
+                              "it (JSON has each commit's `assistance` already)")
     if run_verify:
         from reviewgate.commands.verify import (
             Progress,
@@ -188,6 +195,10 @@ def check(
         if progress is not None:
             progress.close()
     text = render(result, fmt)
+    if show_assistance:
+        from reviewgate.report.assistance import render_assistance
+
+        text = render_assistance(result) + text
     if output is not None:
         write_report(output, text)
         # The report went to a file; the log still says what was found.

@@ -20,6 +20,8 @@ from reviewgate.disclosure.identity import (
     policy_tools,
     tool_named_in,
 )
+from reviewgate.disclosure.keys import declares_none, looks_like_person
+from reviewgate.disclosure.lines import PARAGRAPH, body_lines
 from reviewgate.model.emails import parse_ident
 
 # `typing` costs the commit-msg hook measurable start-up time; type checkers
@@ -52,14 +54,27 @@ class Declaration:
     tool: Tool | None  # None: names no known tool (or is `none`)
     is_none: bool
     model: str | None = None
+    where: str = "trailer"  # git's trailer block, or "paragraph" elsewhere in the body
 
     @property
     def line(self) -> str:
         return f"{self.key}: {self.value}".rstrip()
 
 
+def _without_identity(value: str) -> str:
+    """`value` less a trailing "<address>": "Kimi K3 via Crush <crush@charm.land>"
+    names its harness by address, which is no template text."""
+    value = value.strip()
+    if value.endswith(">"):
+        start = value.rfind("<")
+        if start != -1 and "@" in value[start:]:
+            return value[:start].strip()
+    return value
+
+
 def placeholder_in(value: str) -> str | None:
     """The template text in a declaration (`AGENT_NAME`, `<model>`, `[TOOL1]`), or None."""
+    value = _without_identity(value)
     for token in re.split(r"[\s:]+", value.strip()):
         if re.search(r"[<>{}\[\]]", token) or re.fullmatch(r"\.{2,}|…", token):
             return token
@@ -81,7 +96,7 @@ def declaration_problem(value: str, fmt: str) -> str | None:
     value = value.strip()
     if not value:
         return "is empty"
-    if value.lower() == "none":
+    if declares_none(value):
         return None
     placeholder = placeholder_in(value)
     if placeholder:
@@ -98,11 +113,23 @@ def _declared_model(value: str) -> str | None:
     return None
 
 
+def declaration_lines(commit: Commit) -> list[tuple[str, str, str]]:
+    """(key, value, where) of every line that can declare: git's trailers, then the
+    trailer-shaped lines of the other disclosure paragraphs (a pull-request
+    template's `Assisted-by:` above `Closes #…`). Prose is never read."""
+    lines = [(key, value, "trailer") for key, value in commit.trailers]
+    if "\n" in commit.message.strip():
+        lines += [(line.key, line.value, PARAGRAPH)
+                  for line in body_lines(commit.message, commit.trailers)
+                  if line.where == PARAGRAPH]
+    return lines
+
+
 def find_declarations(commit: Commit, policy: Policy) -> list[Declaration]:
     accepted = {key.lower() for key in policy.assistance.trailers}
     extras = policy_tools(policy.assistance.tools)
     found: list[Declaration] = []
-    for key, value in commit.trailers:
+    for key, value, where in declaration_lines(commit):
         lowered = key.lower()
         if lowered not in accepted:
             continue
@@ -110,11 +137,16 @@ def find_declarations(commit: Commit, policy: Policy) -> list[Declaration]:
             name, email = parse_ident(value)
             tool = match_identity(name, email, extras)
             if tool:
-                found.append(Declaration(key, value, tool, False, model_from_identity(tool, name)))
+                found.append(Declaration(key, value, tool, False,
+                                         model_from_identity(tool, name), where))
             continue
-        is_none = value.strip().lower() == "none"
+        is_none = declares_none(value)
         tool = None if is_none else tool_named_in(value, extras)
-        found.append(Declaration(key, value, tool, is_none, _declared_model(value)))
+        if tool is None and not is_none and not placeholder_in(value):
+            name, email = parse_ident(value) if "@" in value else (value, "")
+            if looks_like_person(name, personal_address=bool(email)):
+                continue  # "Assisted-by: Viktor Szakats" credits a person, not a tool
+        found.append(Declaration(key, value, tool, is_none, _declared_model(value), where))
     return found
 
 

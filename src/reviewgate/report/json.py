@@ -6,11 +6,13 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING, Any
 
+from reviewgate.disclosure.assistance import assistance, to_json
 from reviewgate.model.commit import Commit, Person
 from reviewgate.model.finding import Finding
 
 if TYPE_CHECKING:
     from reviewgate.model.result import CheckResult
+    from reviewgate.policy.schema import Policy
 
 SCHEMA_VERSION = 1
 
@@ -35,7 +37,8 @@ def render_json(result: CheckResult) -> str:
     # One commit per line: readable and diffable, yet every call stays on the C
     # encoder (json.dumps with `indent` falls back to the slow pure-Python one).
     commits = ",\n".join(
-        "    " + json.dumps(commit_to_json(c, by_commit.get(c.sha, []))) for c in result.commits
+        "    " + json.dumps(commit_to_json(c, by_commit.get(c.sha, []), result.policy))
+        for c in result.commits
     )
     body = json.dumps(head)[:-1]
     inner = f"[\n{commits}\n  ]" if commits else "[]"
@@ -55,7 +58,9 @@ def finding_to_json(finding: Finding) -> dict[str, str]:
     }
 
 
-def commit_to_json(commit: Commit, findings: list[Finding]) -> dict[str, Any]:
+def commit_to_json(commit: Commit, findings: list[Finding],
+                   policy: Policy | None = None) -> dict[str, Any]:
+    found = {} if policy is None else {"assistance": to_json(assistance(commit, policy))}
     return {
         "sha": commit.sha,
         "parents": commit.parents,  # json writes tuples as arrays
@@ -68,4 +73,5 @@ def commit_to_json(commit: Commit, findings: list[Finding]) -> dict[str, Any]:
         if commit.changes is None
         else [{"status": c.status, "path": c.path, "old_path": c.old_path} for c in commit.changes],
         "findings": [finding_to_json(f) for f in findings],
+        **found,
     }

@@ -8,7 +8,9 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
+from reviewgate.disclosure.declarations import placeholder_in
 from reviewgate.disclosure.rules import tool_marks
+from reviewgate.disclosure.unrecognised import unrecognised_marks
 from reviewgate.model.commit import Commit
 from reviewgate.model.evidence import Evidence
 from reviewgate.model.finding import Finding
@@ -62,6 +64,9 @@ class Stats:
     fixes: int
     fixes_with_tests: Share  # of fixes
     verified: Share | None = None  # proven fixes of those with a test; None: none cached
+    # Tool-like marks no registry tool claims ("key Foo-Session", "bot acme[bot]"),
+    # most commits first: what users can report as new agents.
+    unrecognised: tuple[tuple[str, int], ...] = ()
 
     @property
     def verified_text(self) -> str:
@@ -75,8 +80,9 @@ def tools_of(commit: Commit, policy: Policy) -> tuple[str, ...]:
     declarations, signatures = tool_marks(commit, policy)
     names: dict[str, None] = {}
     for declaration in declarations:
-        if declaration.is_none:
-            continue
+        if declaration.is_none or (declaration.tool is None
+                                   and placeholder_in(declaration.value)):
+            continue  # AGENT_NAME:MODEL_VERSION is template text, not a tool
         if declaration.tool is not None:
             names[declaration.tool.display] = None
         else:
@@ -148,9 +154,12 @@ def compute_stats(
     fixes = 0
     fixes_tested = 0
     tools: dict[str, int] = {}
+    unknown: dict[str, int] = {}
     months: dict[str, list[int]] = {}
     for commit in chosen:
         names = tools_of(commit, policy)
+        for mark in unrecognised_marks(commit):
+            unknown[mark] = unknown.get(mark, 0) + 1
         month = months.setdefault(commit.author.date[:7] or "unknown", [0, 0])
         month[0] += 1
         if names:
@@ -172,6 +181,7 @@ def compute_stats(
         signed_off=Share(signed, assisted),
         fixes=fixes,
         fixes_with_tests=Share(fixes_tested, fixes),
+        unrecognised=tuple(sorted(unknown.items(), key=lambda item: (-item[1], item[0]))),
     )
 
 
@@ -193,6 +203,10 @@ def render_stats_text(stats: Stats) -> str:
         name_width = max(len("tool"), *(len(name) for name, _ in stats.by_tool))
         lines += ["", f"{'tool':<{name_width}}  commits"]
         lines += [f"{name:<{name_width}}  {count:>7}" for name, count in stats.by_tool]
+    if stats.unrecognised:
+        lines += ["", "tool-like marks not recognised (report new agents, or name them in "
+                  "assistance.tools)"]
+        lines += [f"{count:>7}  {mark}" for mark, count in stats.unrecognised]
     if stats.by_month:
         lines += ["", "month    commits  assisted"]
         lines += [f"{m.month:<7}  {m.total:>7}  {m.assisted:>8}" for m in stats.by_month]
