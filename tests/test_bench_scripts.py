@@ -153,3 +153,18 @@ def test_bench_signoff_prints_its_figures(tmp_path: Path) -> None:
         assert re.search(rf"^{re.escape(label)}\s+\d+\.\d{{3}}$", out, re.M), label
     name = re.escape("signed merges / unsigned merges")
     assert re.search(RATIO.format(name=name, target=r"1\.5"), out, re.M), out
+
+
+def test_bench_disclosure_prints_every_figure(tmp_path: Path) -> None:
+    result = run_script("bench_disclosure.py", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    assert re.search(r"^curl__curl\s+\d+\s+0\s", out, re.M), out
+    assert re.search(r"^Crush\s+\d+\s+\d+\s+1\.000\s+1\.000$", out, re.M), out
+    assert re.search(r"^precision \d\.\d{3}, false positives \d+ \(target 0\) (PASS|MISS)$",
+                     out, re.M), out
+    assert re.search(r"^recall on trailer/identity/footer/session \d\.\d{3} "
+                     r"\(target >= 0\.97\) (PASS|MISS)$", out, re.M), out
+    empty = run_script("bench_disclosure.py", "--corpus", str(tmp_path), cwd=tmp_path)
+    assert empty.returncode == 2
+    assert empty.stderr.count("\n") == 1
