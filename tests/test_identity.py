@@ -246,7 +246,7 @@ def test_every_registry_tool_has_a_kernel_token_and_is_found_by_name() -> None:
         assert " " not in tool.token
         # A tool is known by a mark it writes, or at least by the names a
         # declaration uses (goose, Zed: no identity of their own).
-        assert (tool.emails or tool.email_patterns or tool.bots or tool.ident_patterns
+        assert (tool.emails or tool.email_patterns or tool.bots or tool.named_emails
                 or tool.session_keys or tool.aliases)
         if tool.identity:
             assert match_identity(*parse_ident(tool.identity)) == tool

@@ -106,7 +106,7 @@ _NESTED = re.compile(r"\((?:[^()\\]|\\.)*[*+?}](?:[^()\\]|\\.)*\)[*+{]")
 
 
 def test_registry_regexes_are_linear() -> None:
-    patterns = [p for tool in REGISTRY for p in (*tool.email_patterns, *tool.ident_patterns)]
+    patterns = [p for tool in REGISTRY for p in tool.email_patterns]
     assert patterns
     hostile = "a" * 5000 + "@" + "!" * 5000
     for pattern in patterns:

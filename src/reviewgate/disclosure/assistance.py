@@ -66,8 +66,7 @@ def assistance(commit: Commit, policy: Policy) -> Assistance:
     return build(declarations, signatures)
 
 
-def build(declarations: tuple[Declaration, ...],
-          signatures: tuple[Signature, ...]) -> Assistance:
+def build(declarations: tuple[Declaration, ...], signatures: tuple[Signature, ...]) -> Assistance:
     order: list[str] = []
     tools: dict[str, Tool] = {}
     evidence: dict[str, list[Evidence]] = {}
@@ -94,8 +93,11 @@ def build(declarations: tuple[Declaration, ...],
             unnamed.append(declaration.line)
             continue
         declared.add(declaration.tool.key)
-        note(declaration.tool, Evidence(_where(declaration), declaration.line, True),
-             declaration.model)
+        note(
+            declaration.tool,
+            Evidence(_where(declaration), declaration.line, True),
+            declaration.model,
+        )
     found = tuple(
         ToolFound(tools[key], key in declared, tuple(evidence[key]), models.get(key))
         for key in order
@@ -114,8 +116,10 @@ def to_json(found: Assistance) -> dict[str, object]:
                 "declared": item.declared,
                 "model": item.model,
                 "licence": item.tool.licence.kind,
-                "evidence": [{"where": e.where, "text": e.text, "declares": e.declares}
-                             for e in item.evidence],
+                "evidence": [
+                    {"where": e.where, "text": e.text, "declares": e.declares}
+                    for e in item.evidence
+                ],
             }
             for item in found.tools
         ],

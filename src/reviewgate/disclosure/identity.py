@@ -1,4 +1,5 @@
-"""Who is a tool: the one registry of AI tool signatures, and who is a bot.
+"""Who is a tool: which registry tool (registry.py) an identity or a line names,
+and who is a bot.
 
 Every other module asks this one. Matching goes by email first, because an email
 is the part of an identity that a tool controls and a person does not share; names
@@ -26,10 +27,10 @@ from reviewgate.disclosure.registry import (
     BY_BOT,
     BY_EMAIL,
     EMAIL_PATTERNS,
-    IDENT_PATTERNS,
     KEY_VALUES,
     MARKERS,
     NAME_MARKS,
+    NAMED_EMAILS,
     REGISTRY,
     SESSION_KEYS,
     SUBJECT_PREFIXES,
@@ -140,12 +141,11 @@ def _match_identity(name: str, email: str, extras: tuple[Tool, ...]) -> Tool | N
         # aider marks the human's own identity: "Jane Doe (aider)" with Jane's email.
         if display.endswith(mark):
             return tool
+    for word, tool in NAMED_EMAILS.get(lowered, ()):
+        # An address other automation shares: "Gemini CLI <noreply@google.com>".
+        if word in display:
+            return tool
     ident = f"{name.strip()} <{email.strip()}>"
-    if IDENT_PATTERNS:
-        lowered_ident = ident.lower()
-        for regex, tool in IDENT_PATTERNS:
-            if regex.search(lowered_ident):
-                return tool
     for tool in extras:
         if tool.pattern and _regex(tool.pattern).search(ident):
             return tool

@@ -12,8 +12,8 @@ How each field is matched:
 * `emails`: the whole address, lower-cased; `email_patterns`: a full match of it.
 * `bots`: a GitHub App login (`name[bot]`), as the identity's name or in a no-reply
   address `ID+name[bot]@users.noreply.github.com`.
-* `ident_patterns`: searched in the lower-cased "name <email>", where an address is
-  shared with other automation and only the name makes it the tool's.
+* `named_emails`: (word, address) pairs for an address that other automation shares:
+  the address must match whole and the lower-cased name must hold the word.
 * `name_marks`: the lower-cased display name ends with it (aider's "Jane (aider)").
 * `session_keys`: a trailer key that discloses by itself (`Claude-Session`).
 * `session_urls`: a URL prefix; a line that is only such a URL, or a trailer whose
@@ -40,9 +40,10 @@ BY_BOT: dict[str, Tool] = {login: tool for tool in REGISTRY for login in tool.bo
 EMAIL_PATTERNS: tuple[tuple[re.Pattern[str], Tool], ...] = tuple(
     (re.compile(pattern), tool) for tool in REGISTRY for pattern in tool.email_patterns
 )
-IDENT_PATTERNS: tuple[tuple[re.Pattern[str], Tool], ...] = tuple(
-    (re.compile(pattern), tool) for tool in REGISTRY for pattern in tool.ident_patterns
-)
+NAMED_EMAILS: dict[str, tuple[tuple[str, Tool], ...]] = {}
+for _tool in REGISTRY:
+    for _word, _email in _tool.named_emails:
+        NAMED_EMAILS[_email] = (*NAMED_EMAILS.get(_email, ()), (_word, _tool))
 NAME_MARKS: tuple[tuple[str, Tool], ...] = tuple(
     (mark, tool) for tool in REGISTRY for mark in tool.name_marks
 )

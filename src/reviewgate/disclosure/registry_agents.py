@@ -2,7 +2,7 @@
 
 One `Tool` per agent, with the exact strings it writes and where each string was
 confirmed. Strings are matched as registry.py explains: emails and bot logins
-exactly, `ident_patterns` over the lower-cased "name <email>", footers and
+exactly, `named_emails` as an address plus a word of the name, footers and
 session links per line. A name alone never marks a commit unless no person could
 carry it. Sources name a tool's own docs or source file, or a public commit as
 `owner/repo@sha`; "issue 13" marks a string reported there and not yet seen in a
@@ -109,7 +109,7 @@ AGENTS: tuple[Tool, ...] = (
     Tool(
         "Gemini",
         "Gemini CLI",
-        ident_patterns=(r"gemini[^<]*<no-?reply@google\.com>",),
+        named_emails=(("gemini", "noreply@google.com"), ("gemini", "no-reply@google.com")),
         aliases=("gemini-cli", "gemini cli", "google-gemini"),
         identity="Gemini CLI <noreply@google.com>",
         licence=free("Apache-2.0", "google-gemini/gemini-cli LICENSE"),
@@ -331,7 +331,7 @@ AGENTS: tuple[Tool, ...] = (
     Tool(
         "Nori",
         "Nori",
-        ident_patterns=(r"nori <contact@tilework\.tech>",),
+        named_emails=(("nori", "contact@tilework.tech"),),
         aliases=("nori-ai", "nori agent"),
         identity="Nori <contact@tilework.tech>",
         licence=unknown(),

@@ -84,7 +84,7 @@ SERVICES: tuple[Tool, ...] = (
         "Replit-Agent",
         "Replit Agent",
         emails=("agent@replit.com",),
-        ident_patterns=(r"agent[^<]*<no-reply@replit\.com>",),
+        named_emails=(("agent", "no-reply@replit.com"),),
         aliases=("replit agent", "replit"),
         key_values=(("replit-commit-author", "agent"), ("replit-commit-author", "assistant")),
         licence=proprietary("Replit Terms of Service (replit.com/terms-of-service)"),

@@ -66,7 +66,7 @@ class Tool:
     aliases: tuple[str, ...] = ()  # other names a declaration may use
     identity: str | None = None  # "Name <email>" for a Co-authored-by declaration
     pattern: str | None = None  # policy tools only: regex searched in "Name <email>"
-    ident_patterns: tuple[str, ...] = ()  # regexes searched in "name <email>"
+    named_emails: tuple[tuple[str, str], ...] = ()  # (word of the name, shared address)
     name_marks: tuple[str, ...] = ()  # a display name no person carries ("(aider)" suffix)
     session_keys: tuple[str, ...] = ()  # trailer keys that disclose by themselves
     session_urls: tuple[str, ...] = ()  # URL prefixes of the tool's session pages

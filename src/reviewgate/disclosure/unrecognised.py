@@ -21,16 +21,45 @@ if TYPE_CHECKING:
     from reviewgate.model.commit import Commit
 
 # Bots that write no code with a model: never a tool, never "unrecognised".
-NON_AI_BOTS = frozenset({
-    "dependabot[bot]", "dependabot-preview[bot]", "renovate[bot]", "github-actions[bot]",
-    "pre-commit-ci[bot]", "snyk-bot", "greenkeeper[bot]", "allcontributors[bot]",
-    "codecov[bot]", "stale[bot]", "mergify[bot]", "imgbot[bot]", "netlify[bot]",
-    "vercel[bot]", "sonarcloud[bot]", "release-please[bot]", "changeset-bot[bot]",
-    "github-merge-queue[bot]", "web-flow", "weblate", "transifex-integration[bot]",
-    "pyup-bot", "deepsource-autofix[bot]", "copybara-service[bot]",
-})
-_TOOLISH_KEY_ENDINGS = ("-session", "-session-id", "-session-url", "-thread", "-thread-id",
-                        "-thread-url", "-logs-url", "-agent", "-conversation")
+NON_AI_BOTS = frozenset(
+    {
+        "dependabot[bot]",
+        "dependabot-preview[bot]",
+        "renovate[bot]",
+        "github-actions[bot]",
+        "pre-commit-ci[bot]",
+        "snyk-bot",
+        "greenkeeper[bot]",
+        "allcontributors[bot]",
+        "codecov[bot]",
+        "stale[bot]",
+        "mergify[bot]",
+        "imgbot[bot]",
+        "netlify[bot]",
+        "vercel[bot]",
+        "sonarcloud[bot]",
+        "release-please[bot]",
+        "changeset-bot[bot]",
+        "github-merge-queue[bot]",
+        "web-flow",
+        "weblate",
+        "transifex-integration[bot]",
+        "pyup-bot",
+        "deepsource-autofix[bot]",
+        "copybara-service[bot]",
+    }
+)
+_TOOLISH_KEY_ENDINGS = (
+    "-session",
+    "-session-id",
+    "-session-url",
+    "-thread",
+    "-thread-id",
+    "-thread-url",
+    "-logs-url",
+    "-agent",
+    "-conversation",
+)
 _IDENTITY_KEYS = ("co-authored-by", "signed-off-by")
 
 
@@ -65,9 +94,11 @@ def unrecognised_marks(commit: Commit) -> tuple[str, ...]:
             found[label] = None
     lines = declaration_lines(commit)
     if "\n" in commit.message.strip():
-        lines += [(line.key, line.value, line.where)
-                  for line in body_lines(commit.message, commit.trailers)
-                  if line.where != "paragraph"]
+        lines += [
+            (line.key, line.value, line.where)
+            for line in body_lines(commit.message, commit.trailers)
+            if line.where != "paragraph"
+        ]
     for key, value, _ in lines:
         lowered = key.lower()
         if _toolish_key(key):
@@ -84,7 +115,7 @@ def unrecognised_marks(commit: Commit) -> tuple[str, ...]:
 
 
 def _unknown_declaration(value: str) -> str | None:
-    """"declared NAME" for a strong key's value that names a tool the registry does
+    """ "declared NAME" for a strong key's value that names a tool the registry does
     not know; None for a known tool, none, a person or a placeholder."""
     if declares_none(value) or placeholder_in(value):
         return None
