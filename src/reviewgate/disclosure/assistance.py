@@ -106,8 +106,14 @@ def build(declarations: tuple[Declaration, ...], signatures: tuple[Signature, ..
     return Assistance(found, declared_none, tuple(unnamed))
 
 
+_NOTHING_JSON: dict[str, object] = {"tools": [], "declared_none": False, "unnamed_declarations": []}
+
+
 def to_json(found: Assistance) -> dict[str, object]:
-    """The `assistance` object of the JSON report (docs/json-report.md)."""
+    """The `assistance` object of the JSON report (docs/json-report.md). Most commits
+    carry no mark and share one object, which json.dumps only reads."""
+    if found is NOTHING:
+        return _NOTHING_JSON
     return {
         "tools": [
             {

@@ -207,12 +207,16 @@ def model_from_identity(tool: Tool, name: str) -> str | None:
 
 
 def may_carry_marks(message: str) -> bool:
-    """Whether `message` can hold a tool's mark: it has a body, or its subject starts
-    the way a tool's does. False for most one-line subjects."""
-    text = message.strip()
-    if "\n" in text or "\r" in text:
-        return True
-    return any(text.startswith(prefix) for prefix, _ in SUBJECT_PREFIXES)
+    """Whether `message` can hold a tool's mark: a body with a key's colon or a
+    footer's verb, or a subject that starts the way a tool's does. False for most
+    one-line subjects and plain prose bodies."""
+    start = message.find("\n")
+    if start != -1:
+        body = message[start:]
+        if ":" in body or any(word in body.lower() for word in _lines.FOOTER_WORDS):
+            return True
+    return any(message.startswith(prefix) for prefix, _ in SUBJECT_PREFIXES)
+
 
 def canonical_key(key: str) -> str:
     """A trailer key in the spelling reviewgate reports: "Co-authored-by"."""
@@ -241,10 +245,11 @@ def find_tool_signatures(commit: Commit, extra_tools: Iterable[ToolLike] = ()) -
         return found
     for key, value in commit.trailers:
         _trailer_mark(key, value, f"{key}: {value}", "trailer", extras, add)
-    for line in _lines.body_lines(message, commit.trailers):
+    scanned = _lines.scan(message, commit.trailers)
+    for line in scanned.body:
         _trailer_mark(line.key, line.value, line.text, "line", extras, add)
-    for line in _lines.lone_lines(message):
-        _lone_mark(line, extras, add)
+    for text in scanned.lone:
+        _lone_mark(text, extras, add)
     subject = _lines.subject(message)
     for prefix, tool in SUBJECT_PREFIXES:
         if subject.startswith(prefix):

@@ -21,6 +21,7 @@ expression that can backtrack.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 # `typing` costs the commit-msg hook measurable start-up time.
 TYPE_CHECKING = False
@@ -81,10 +82,13 @@ def footer_name(line: str) -> str | None:
     """The name a footer line credits, lower-case, without its link: "claude code"
     for "🤖 Generated with [Claude Code](https://claude.com/claude-code)"; None
     when the line is no footer. A footer is the whole line: prose is not one."""
+    lowered = line.lower()
+    if "with " not in lowered and "by " not in lowered:
+        return None  # most lines: no footer verb at all
     start = 0
-    while start < len(line) and not line[start].isalnum():
+    while start < len(lowered) and not lowered[start].isalnum():
         start += 1  # emoji, "*", "_", spaces
-    lowered = line[start:].lower()
+    lowered = lowered[start:]
     verb = next((v for v in _FOOTER_VERBS if lowered.startswith(v)), None)
     if verb is None:
         return None
@@ -126,53 +130,82 @@ def _paragraphs(message: str) -> Iterator[list[str]]:
         yield current
 
 
-def _is_disclosure_paragraph(lines: list[str]) -> bool:
-    for number, line in enumerate(lines):
-        if line[:1] in (" ", "\t"):
-            if number == 0:
-                return False
-            continue  # git's continuation line
-        stripped = line.strip()
-        if (
-            trailer_shaped(stripped) is None
-            and footer_name(stripped) is None
-            and bare_url(stripped) is None
-        ):
-            return False
-    return True
+class Scan:
+    """A message read once: its trailer-shaped lines outside git's block and its lone
+    footers, session links and marker lines."""
+
+    __slots__ = ("body", "lone")
+
+    def __init__(self, body: tuple[BodyLine, ...], lone: tuple[str, ...]) -> None:
+        self.body = body
+        self.lone = lone
+
+
+_CONTINUATION = ("continuation", None)
+
+
+def _classify(line: str) -> tuple[str, tuple[str, str] | None]:
+    """("continuation" | "trailer" | "lone" | "prose", the trailer's key and value)."""
+    if line[:1] in (" ", "\t"):
+        return _CONTINUATION
+    stripped = line.strip()
+    if ":" in stripped:
+        pair = trailer_shaped(stripped)
+        if pair is not None:
+            return "trailer", pair
+        if stripped.startswith("http") and bare_url(stripped) is not None:
+            return "lone", None
+    if footer_name(stripped) is not None:
+        return "lone", None
+    return "prose", None
+
+
+_EMPTY = Scan((), ())
+# What a body must hold for any line of it to be a mark: a key's colon, or a
+# footer's verb. Looked for once per message, in C.
+FOOTER_WORDS = ("with ", "by ")
+
+
+@lru_cache(maxsize=512)
+def scan(message: str, final: tuple[tuple[str, str], ...]) -> Scan:
+    """Every line of `message` but the subject, classified once. A trailer-shaped
+    line equal to one of git's `final` trailers (key without case) is git's own and
+    left out. Both the signatures and the declarations of a commit ask; the second
+    asks the cache."""
+    start = message.find("\n")
+    if start == -1:
+        return _EMPTY
+    rest = message[start:]
+    if ":" not in rest and not any(word in rest.lower() for word in FOOTER_WORDS):
+        return _EMPTY
+    seen = {(key.lower(), value.strip()) for key, value in final}
+    body: list[BodyLine] = []
+    lone: list[str] = []
+    for paragraph in _paragraphs(message):
+        kinds = [_classify(line) for line in paragraph]
+        where = (
+            PARAGRAPH
+            if kinds[0][0] != "continuation" and all(kind != "prose" for kind, _ in kinds)
+            else LINE
+        )
+        for line, (kind, pair) in zip(paragraph, kinds, strict=True):
+            if kind == "trailer" and pair is not None:
+                if (pair[0].lower(), pair[1]) not in seen:
+                    body.append(BodyLine(pair[0], pair[1], line.strip(), where))
+            elif kind == "lone" or (kind == "prose" and line.lstrip().startswith("#")):
+                lone.append(line.strip())  # footers, links, "# Aider chat conversation:"
+    return Scan(tuple(body), tuple(lone))
 
 
 def body_lines(message: str, final: tuple[tuple[str, str], ...]) -> list[BodyLine]:
-    """Trailer-shaped lines outside git's trailer block, in message order. A line
-    equal to one of git's `final` trailers (key without case) is git's own and left
-    out."""
-    seen = {(key.lower(), value.strip()) for key, value in final}
-    found: list[BodyLine] = []
-    for paragraph in _paragraphs(message):
-        where = PARAGRAPH if _is_disclosure_paragraph(paragraph) else LINE
-        for line in paragraph:
-            if line[:1] in (" ", "\t"):
-                continue
-            stripped = line.strip()
-            pair = trailer_shaped(stripped)
-            if pair is None or (pair[0].lower(), pair[1]) in seen:
-                continue
-            found.append(BodyLine(pair[0], pair[1], stripped, where))
-    return found
+    """Trailer-shaped lines outside git's trailer block, in message order."""
+    return list(scan(message, final).body)
 
 
 def lone_lines(message: str) -> list[str]:
     """Lines that stand alone as a footer, a session link or a tool's marker line
     (stripped), in message order; the subject is not among them."""
-    found = []
-    for paragraph in _paragraphs(message):
-        for line in paragraph:
-            stripped = line.strip()
-            if footer_name(stripped) is not None or bare_url(stripped) is not None:
-                found.append(stripped)
-            elif stripped.startswith("#"):
-                found.append(stripped)  # "# Aider chat conversation:"
-    return found
+    return list(scan(message, ()).lone)
 
 
 def subject(message: str) -> str:
