@@ -8,8 +8,8 @@ import json
 import re
 
 from conftest import Repo
-from reviewgate.commands.stats import compute_stats, render_stats_text
 from reviewgate.pipeline.run import run_check
+from reviewgate.report.stats import compute_stats, render_stats_text
 from test_check_cli import reviewgate
 
 CRUSH = "💘 Generated with Crush\n\nAssisted-by: Kimi K3 via Crush <crush@charm.land>\n"
