@@ -29,7 +29,7 @@ except ImportError:  # run from a checkout without `pip install -e .`
 
 from reviewgate.disclosure.assistance import assistance  # noqa: E402
 from reviewgate.model.commit import Commit, Person  # noqa: E402
-from reviewgate.model.message import parse_trailers  # noqa: E402
+from reviewgate.model.trailers import parse_trailers  # noqa: E402
 from reviewgate.policy.schema import default_policy  # noqa: E402
 
 CORPUS = PROJECT_ROOT / "tests" / "data" / "disclosure_corpus"

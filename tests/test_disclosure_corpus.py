@@ -15,7 +15,7 @@ import pytest
 
 from reviewgate.disclosure.assistance import assistance
 from reviewgate.model.commit import Commit, Person
-from reviewgate.model.message import parse_trailers
+from reviewgate.model.trailers import parse_trailers
 from reviewgate.policy.schema import default_policy
 
 CORPUS = Path(__file__).parent / "data" / "disclosure_corpus"
