@@ -39,6 +39,8 @@ FAST_PATH = frozenset(
         "reviewgate.disclosure.agents",
         "reviewgate.disclosure.declarations",
         "reviewgate.disclosure.identity",
+        "reviewgate.disclosure.keys",
+        "reviewgate.disclosure.lines",
         "reviewgate.disclosure.rules",
         "reviewgate.pairs",
         "reviewgate.pairs.fixes",
