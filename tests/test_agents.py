@@ -12,7 +12,7 @@ import pytest
 
 from reviewgate.disclosure.agents import AgentInfo, detect_agent, disclosure_trailer
 from reviewgate.disclosure.identity import tool_by_name
-from reviewgate.disclosure.rules import check_assistance
+from reviewgate.disclosure.judge import check_assistance
 from reviewgate.policy.schema import Policy
 from test_rules_assistance import CLAUDE_FOOTER, make_commit, policy
 

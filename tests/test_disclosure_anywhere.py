@@ -9,6 +9,7 @@ import pytest
 from reviewgate.disclosure.assistance import assistance, to_json, to_text
 from reviewgate.disclosure.declarations import declaration_problem, find_declarations
 from reviewgate.disclosure.identity import find_tool_signatures
+from reviewgate.disclosure.judge import check_assistance, tool_marks
 from reviewgate.disclosure.keys import (
     SESSION,
     STRONG,
@@ -19,7 +20,6 @@ from reviewgate.disclosure.keys import (
 )
 from reviewgate.disclosure.lines import LINE, PARAGRAPH, body_lines, footer_name
 from reviewgate.disclosure.registry import SESSION_KEY_SET
-from reviewgate.disclosure.rules import check_assistance, tool_marks
 from test_rules_assistance import codes, make_commit, policy
 
 

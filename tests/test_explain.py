@@ -7,7 +7,7 @@ import re
 import pytest
 
 from reviewgate.commands.explain import PLANNED_RULES, explain, explain_all, find_rule
-from reviewgate.disclosure.rules import check_assistance
+from reviewgate.disclosure.judge import check_assistance
 from reviewgate.errors import ReviewgateError
 from reviewgate.model.rulebook import RULES
 from test_rules_assistance import make_commit, policy

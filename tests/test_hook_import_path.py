@@ -41,6 +41,7 @@ FAST_PATH = frozenset(
         "reviewgate.disclosure.identity",
         "reviewgate.disclosure.keys",
         "reviewgate.disclosure.lines",
+        "reviewgate.disclosure.judge",
         "reviewgate.disclosure.rules",
         "reviewgate.pairs",
         "reviewgate.pairs.fixes",

@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 
 from conftest import Repo
 from reviewgate.disclosure.declarations import declaration_problem, placeholder_in
-from reviewgate.disclosure.rules import check_assistance
+from reviewgate.disclosure.judge import check_assistance
 from reviewgate.errors import PolicyError
 from reviewgate.model.commit import Commit, Person
 from reviewgate.model.finding import Finding, Severity

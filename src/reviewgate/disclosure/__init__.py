@@ -9,7 +9,8 @@ declarations  the lines in which a commit declares a tool
 assistance    what was read of a commit: tools, evidence, declared or not
 unrecognised  tool-like marks the registry does not know (for `stats`)
 agents        is this process running inside an AI agent? (prepare-commit-msg)
-rules         RG101–RG105, pure: a commit and the policy in, findings out
+rules         RG101–RG105, pure: a commit's facts and the policy in, findings out
+judge         read a commit's marks once, run the rules, keep the answer for the run
 
 May import: reviewgate.git, reviewgate.policy, reviewgate.model, reviewgate.errors.
 Not the other enforcement packages (pairs, verify, signoff, perf).

@@ -3,7 +3,7 @@ evidence, and whether a declaration covers it.
 
 The JSON report gives every commit this object (`assistance`), `reviewgate check
 --show-assistance` prints it, and the corpus benchmark scores it. It is built from
-the answers the disclosure rules already computed (rules.tool_marks), so it costs a
+the answers the disclosure rules already computed (judge.tool_marks), so it costs a
 look-up for a commit that carries no mark.
 """
 
@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from reviewgate.disclosure.declarations import Declaration
 from reviewgate.disclosure.identity import Signature
-from reviewgate.disclosure.rules import tool_marks
+from reviewgate.disclosure.judge import tool_marks
 from reviewgate.disclosure.tool import Tool
 
 TYPE_CHECKING = False

@@ -22,24 +22,19 @@ from reviewgate.disclosure.declarations import (
     Declaration,
     declaration_line,
     declaration_problem,
-    find_declarations,
 )
 from reviewgate.disclosure.identity import (
     Signature,
     Tool,
     declaration_key,
     declaration_value,
-    find_tool_signatures,
     match_identity,
-    may_carry_marks,
     model_from_identity,
     policy_tools,
 )
-from reviewgate.errors import PolicyError
 from reviewgate.model.emails import parse_ident
-from reviewgate.model.finding import Finding, Severity
-from reviewgate.model.memo import ContentMemo, IdentityMemo
-from reviewgate.model.rulebook import make_finding, rule, severity_for
+from reviewgate.model.finding import Severity
+from reviewgate.model.rulebook import rule, severity_for
 
 # `typing` costs the commit-msg hook measurable start-up time; type checkers
 # treat any name TYPE_CHECKING as true.
@@ -377,79 +372,3 @@ def assistance_forbidden(facts: Facts) -> list[Raw]:
     hint = ("this repository accepts no tool-assisted changes: redo the change without the tool, "
             "then " + "; ".join(steps))
     return [("RG105", f"assistance is forbidden, but the commit shows {shown}: `{first}`", hint)]
-
-
-# The sign-off rule asks the same of every commit later in the same run.
-_ANSWERS = IdentityMemo()
-_BY_CONTENT = ContentMemo()
-
-_Answer = tuple[tuple[Declaration, ...], tuple[Signature, ...], tuple[Raw, ...]]
-
-
-def disclosure_key(commit: Commit) -> tuple[object, ...]:
-    """All that the disclosure rules read of a commit: its identities, its trailers,
-    and its message only when a line of it can be a tool's mark. Commits with equal
-    keys get equal answers, and a long range repeats few keys."""
-    author, committer = commit.author, commit.committer
-    message = commit.message if may_carry_marks(commit.message) else None
-    return (author.name, author.email, committer.name, committer.email, commit.trailers,
-            message)
-
-
-def _answer(commit: Commit, policy: Policy) -> _Answer:
-    return _ANSWERS.get(  # type: ignore[return-value]
-        commit,
-        policy,
-        lambda: _BY_CONTENT.get(
-            disclosure_key(commit), policy, lambda: _judge(commit, policy)
-        ),
-    )
-
-
-def _judge(commit: Commit, policy: Policy) -> _Answer:
-    declarations = tuple(find_declarations(commit, policy))
-    signatures = tuple(find_tool_signatures(commit, policy.assistance.tools))
-    mode = policy.assistance.require
-    if mode not in MODES or mode == "off":
-        return declarations, signatures, ()
-    if (
-        not signatures
-        and not declarations
-        and mode != "every-commit"
-        and not any(key.lower() == "signed-off-by" for key, _ in commit.trailers)
-    ):
-        # Most commits of a long range: no tool, no declaration, nothing to judge.
-        return declarations, signatures, ()
-    facts = Facts(commit, policy, signatures, declarations)
-    if mode == "forbidden":
-        raws = assistance_forbidden(facts)
-    else:
-        raws = [*undeclared_assistance(facts), *malformed_declaration(facts),
-                *tool_signed_off(facts)]
-        if mode == "every-commit":
-            raws += missing_declaration(facts)
-    return declarations, signatures, tuple(raws)
-
-
-def tool_marks(
-    commit: Commit, policy: Policy
-) -> tuple[tuple[Declaration, ...], tuple[Signature, ...]]:
-    """The commit's declarations and the tool signatures found on it."""
-    declarations, signatures, _ = _answer(commit, policy)
-    return declarations, signatures
-
-
-def check_assistance(commit: Commit, policy: Policy) -> list[Finding]:
-    """RG101–RG105 for one commit under `policy.assistance.require`."""
-    mode = policy.assistance.require
-    if mode == "off":
-        return []
-    if mode not in MODES:
-        raise PolicyError(
-            f"assistance.require: unknown mode {mode!r} (use one of {', '.join(MODES)})")
-    raws = _answer(commit, policy)[2]
-    if not raws:
-        return []
-    findings = (make_finding(commit, code, message, hint, policy.rules)
-                for code, message, hint in raws)
-    return [f for f in findings if f is not None]

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 
-from reviewgate.disclosure.rules import check_assistance
+from reviewgate.disclosure.judge import check_assistance
 from reviewgate.model.rulebook import rule_enabled, selected
 from reviewgate.perf.rules import check_perf
 

@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 from reviewgate.disclosure.declarations import placeholder_in
-from reviewgate.disclosure.rules import tool_marks
+from reviewgate.disclosure.judge import tool_marks
 from reviewgate.disclosure.unrecognised import unrecognised_marks
 from reviewgate.model.commit import Commit
 from reviewgate.model.evidence import Evidence

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from reviewgate.disclosure.rules import tool_marks
+from reviewgate.disclosure.judge import tool_marks
 from reviewgate.errors import PolicyError
 from reviewgate.model.emails import normal_email, reviewer_email
 from reviewgate.model.finding import Finding, Severity
