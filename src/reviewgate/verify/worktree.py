@@ -155,13 +155,38 @@ def repository_hidden(worktree: Path) -> Iterator[Mapping[str, str]]:
     then finds no repository instead of changing the user's."""
     link = worktree / ".git"
     saved = link.read_bytes()
-    link.unlink()
+    # The directory itself, whatever the test makes of its path meanwhile.
+    directory = os.open(worktree, os.O_RDONLY | os.O_DIRECTORY)
     try:
+        os.unlink(".git", dir_fd=directory)
         yield {"GIT_CEILING_DIRECTORIES": str(worktree.resolve().parent)}
     finally:
-        # A test may have deleted the worktree itself; its removal copes with that.
-        if worktree.is_dir():
-            link.write_bytes(saved)
+        try:
+            _restore_link(directory, saved)
+        finally:
+            os.close(directory)
+
+
+def _restore_link(directory: int, saved: bytes) -> None:
+    """Put the `.git` file back. The test may have left anything at that name: a
+    symlink to a file of the user's (`~/.bashrc`, the repository's config) that
+    writing "through" it would change, a directory, a fifo. What is there goes,
+    never followed, and the file is created new (O_EXCL | O_NOFOLLOW)."""
+    try:
+        os.unlink(".git", dir_fd=directory)
+    except FileNotFoundError:
+        pass
+    except (IsADirectoryError, PermissionError):  # Linux says EISDIR, others EPERM
+        shutil.rmtree(f"/proc/self/fd/{directory}/.git", ignore_errors=True)
+    except OSError:
+        return  # the worktree is gone (the test deleted it); its removal copes
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0)
+    try:
+        fd = os.open(".git", flags, 0o644, dir_fd=directory)
+    except OSError:
+        return
+    with os.fdopen(fd, "wb") as handle:
+        handle.write(saved)
 
 
 def leftover_worktrees(git_dir: str) -> list[str]:
