@@ -6,6 +6,10 @@ refs and stash are never touched. Every worktree is recorded in a registry as
 soon as its directory exists, so the main thread can remove whatever a worker
 left (`remove_registered`). git's worktree bookkeeping is guarded by a lock that
 holds across processes, so two verify runs on one repository do not race.
+
+git runs no filter of the repository's configuration while it checks a tree out
+here: the trees are the pull request's, and so is the .gitattributes that names
+the filters (`filter=lfs` …).
 """
 
 from __future__ import annotations
@@ -35,14 +39,51 @@ _registry: dict[str, tuple[str, str]] = {}
 _registry_lock = threading.Lock()
 
 
-def _git(git_dir: str, *args: str, cwd: str | None = None) -> subprocess.CompletedProcess[str]:
+def _git(
+    git_dir: str, *args: str, cwd: str | None = None, env: Mapping[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
     where = ("-C", cwd) if cwd else ("--git-dir", git_dir)
     # A session of its own: a Ctrl-C at the terminal must not kill the git that
     # is removing a worktree.
     return subprocess.run(
         ["git", *_NO_HOOKS, *where, *args],
-        capture_output=True, text=True, env=clean_git_env(), start_new_session=True,
+        capture_output=True, text=True, env=dict(env or clean_git_env()),
+        start_new_session=True,
     )
+
+
+def without_filters(root: str) -> dict[str, str]:
+    """The environment for a git command in `root` that must run no filter driver.
+
+    .gitattributes (the pull request's) names a driver, `filter=x`; the
+    configuration defines what it runs, `filter.x.smudge`, `.clean`, `.process`.
+    An empty command is no filter, and `filter.x.required=false` keeps git from
+    failing for want of one, so every driver the configuration defines gets both,
+    through GIT_CONFIG_COUNT (git >= 2.31), which takes any name, even one with
+    `=` in it. `core.attributesFile=/dev/null` alone would not do: it leaves the
+    tree's own .gitattributes and info/attributes in force."""
+    env = clean_git_env()
+    pattern = r"^filter\..*\.(smudge|clean|process|required)$"
+    listed = subprocess.run(
+        ["git", "-C", root, "config", "-z", "--get-regexp", pattern],
+        capture_output=True, env=env, check=False,
+    )  # fmt: skip
+    drivers = {
+        entry.split(b"\n", 1)[0].decode("utf-8", "surrogateescape").rsplit(".", 1)[0]
+        for entry in listed.stdout.split(b"\0") if entry
+    }
+    overrides = [(f"{name}.{key}", "") for name in sorted(drivers)
+                 for key in ("smudge", "clean", "process")]
+    overrides += [(f"{name}.required", "false") for name in sorted(drivers)]
+    try:
+        count = int(env.get("GIT_CONFIG_COUNT", "0"))
+    except ValueError:
+        count = 0
+    for index, (key, value) in enumerate(overrides, start=count):
+        env[f"GIT_CONFIG_KEY_{index}"] = key
+        env[f"GIT_CONFIG_VALUE_{index}"] = value
+    env["GIT_CONFIG_COUNT"] = str(count + len(overrides))
+    return env
 
 
 def common_dir(git_dir: str) -> str:
@@ -138,10 +179,11 @@ def remove_worktree(git_dir: str, holder: str, path: str) -> None:
 def checkout_tree(worktree: Path, tree: str, *, clean: bool = True) -> None:
     """Make the worktree's files exactly `tree`, leaving no file of a previous run
     (bytecode, caches) behind: a stale .pyc of the same size and second would
-    otherwise run the red code under the green name."""
+    otherwise run the red code under the green name. No filter runs."""
     root = str(worktree)
     steps = [_git("", "clean", "-ffdxq", cwd=root)] if clean else []
-    steps.append(_git("", "read-tree", "-u", "--reset", tree, cwd=root))
+    steps.append(_git("", "read-tree", "-u", "--reset", tree, cwd=root,
+                      env=without_filters(root)))
     for step in steps:
         if step.returncode != 0:
             raise GitError(f"cannot check out {tree[:12]} in {root}: {step.stderr.strip()}")
