@@ -564,7 +564,7 @@ def test_show_policy_json() -> None:
     assert shown["source"] == SRC
     assert shown["policy"]["verify"] == {
         "command": ["pytest", "-q", "{tests}"], "timeout": 30, "error_exit_codes": [2, 3, 4, 5],
-        "error_output": [],
+        "error_output": [], "sandbox": "auto", "network": False, "expose": [],
     }
     assert shown["origins"]["verify.timeout"] == f"{SRC}:2"
     assert shown["origins"]["verify.command"] == DEFAULT_ORIGIN

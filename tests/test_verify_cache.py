@@ -203,7 +203,7 @@ def test_the_command_comes_from_the_trusted_policy_only(repo: Repo, tmp_path: Pa
     runner = Runner(tmp_path)
     evil_log = tmp_path / "evil.log"
     evil = ["python3", "-c", f"open({str(evil_log)!r}, 'a').write('ran\\n')"]
-    trusted = f"verify:\n  command: {json.dumps(runner.command())}\n"
+    trusted = f"verify:\n  command: {json.dumps(runner.command())}\n  sandbox: none\n"
     base = repo.commit("feat: calculator", {"pkg/__init__.py": "", "pkg/calc.py":
                                             "def add(a, b):\n    return a - b\n",
                                             ".reviewgate.yaml": trusted})
@@ -251,7 +251,8 @@ def test_the_policy_inside_the_commit_under_test_is_never_read(
     evil = ["python3", "-c", f"open({str(evil_log)!r}, 'a').write('ran\\n')"]
     base = repo.commit("feat: calculator", {
         "pkg/__init__.py": "", "pkg/calc.py": "def add(a, b):\n    return a - b\n",
-        ".reviewgate.yaml": f"verify:\n  command: {json.dumps(runner.command())}\n"})
+        ".reviewgate.yaml": f"verify:\n  command: {json.dumps(runner.command())}\n"
+                            "  sandbox: none\n"})
     git(repo.path, "checkout", "-q", "-b", "feature")
     fix = repo.commit("fix: add adds", {
         ".reviewgate.yaml": f"verify:\n  command: {json.dumps(evil)}\n",

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from conftest import Repo
+from reviewgate.verify.sandbox import unusable
 from verify_helpers import (
     base_project,
     our_worktrees,
@@ -17,15 +18,22 @@ from verify_helpers import (
     write_policy,
 )
 
+MODES = [
+    "none",
+    pytest.param(
+        "bwrap", marks=pytest.mark.skipif(bool(unusable()), reason=f"no sandbox here: {unusable()}")
+    ),
+]
 PASSING = (
     "import os, sys\nsys.path.insert(0, os.getcwd())\n"
     "from pkg.calc import add\nassert add(2, 3) == 5\n"
 )
 
 
+@pytest.mark.parametrize("mode", MODES)
 @pytest.mark.parametrize("what", ["symlink", "directory", "fifo"])
 def test_a_replaced_git_link_is_not_written_through(
-    repo: Repo, tmp_path: Path, what: str
+    repo: Repo, tmp_path: Path, mode: str, what: str
 ) -> None:
     victim = tmp_path / "victim.txt"  # a file of the user's, say ~/.bashrc
     victim.write_text("the user's own\n")
@@ -36,7 +44,7 @@ def test_a_replaced_git_link_is_not_written_through(
     }[what]
     base = base_project(repo)
     same_commit_fix(repo, test=f"import os\n{make}\n" + PASSING)
-    policy = write_policy(tmp_path / "policy.yaml", [sys.executable, "{tests}"])
+    policy = write_policy(tmp_path / "policy.yaml", [sys.executable, "{tests}"], sandbox=mode)
     result = reviewgate(repo.path, "verify", "--config", str(policy), f"{base}..HEAD")
     assert result.returncode == 0, result.stdout + result.stderr
     assert "proven (red, then green)" in result.stdout  # red and green both ran

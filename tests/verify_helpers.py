@@ -50,8 +50,11 @@ class Runner:
 
 
 def write_policy(path: Path, command: list[str], timeout: int = 60,
-                 error_exit_codes: list[int] | None = None) -> Path:
-    lines = ["verify:", f"  command: {json.dumps(command)}", f"  timeout: {timeout}"]
+                 error_exit_codes: list[int] | None = None, sandbox: str = "none") -> Path:
+    """A policy for `command`. The Runner logs each run to a file outside the
+    worktree, which the sandbox would hide: its tests run with `sandbox: none`."""
+    lines = ["verify:", f"  command: {json.dumps(command)}", f"  timeout: {timeout}",
+             f"  sandbox: {sandbox}"]
     if error_exit_codes is not None:
         lines.append(f"  error_exit_codes: {json.dumps(error_exit_codes)}")
     path.write_text("\n".join(lines) + "\n")

@@ -65,6 +65,7 @@ REQUIRED_FOR_VALUES: tuple[str, ...] = ("assisted", "all", "none")
 SIGNATURE_VALUES: tuple[str, ...] = ("none", "ssh", "gpg", "any")
 COMMIT_KIND_VALUES: tuple[str, ...] = ("skip", "check")
 SEVERITY_VALUES: tuple[str, ...] = ("error", "warning", "off")
+SANDBOX_VALUES: tuple[str, ...] = ("auto", "bwrap", "none")
 
 # Every rule's code, so that a policy naming a rule is validated without importing
 # the rule modules (reviewgate.model.rulebook keeps the table).
@@ -122,6 +123,11 @@ class VerifyPolicy:
     # run's output, mean it could not run: for runners that exit 1 for a load error
     # as for a failing test (node --test, go test, cargo test).
     error_output: tuple[str, ...] = ()
+    # Where the command runs (verify/sandbox.py): bubblewrap when it works (auto),
+    # always (bwrap), or as the user, with their files and network (none).
+    sandbox: str = "auto"
+    network: bool = False  # inside the sandbox
+    expose: tuple[str, ...] = ()  # host paths shown read-only inside the sandbox
 
 
 @dataclass(frozen=True)

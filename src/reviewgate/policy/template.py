@@ -116,6 +116,16 @@ verify:
   # line start), also mean it could not run. For `node --test`, which exits 1 when
   # a test file cannot even load: ['^# (SyntaxError|Error: Cannot find module)']
   error_output: []
+  # Where the command runs: auto (in bubblewrap where it works, else as you, with a
+  # one-line notice), bwrap (always in bubblewrap) or none. In bubblewrap the
+  # system is read-only, only the worktree is writable, /tmp and HOME are private
+  # and empty, your repository is hidden and nothing outlives the run.
+  sandbox: auto
+  # Whether the command may reach the network inside the sandbox.
+  network: false
+  # Paths shown read-only inside the sandbox, which it hides otherwise (your home
+  # directory, for instance): toolchains such as ['~/.cargo', '~/.rustup'].
+  expose: []
 
 signoff:
   # Which commits need a human reviewer's sign-off (RG301), given as a trailer on

@@ -239,3 +239,16 @@ def read_inside_path(r: Reader, node: Node, key: str) -> str:
         f"invalid path {show(value)} for {key!r} ({problem}; write a path inside the "
         "repository, from its top, e.g. '.reviewgate/allowed_signers')",
     )
+
+
+def read_host_path(r: Reader, node: Node, key: str) -> str:
+    """A path on the machine that runs the command: absolute, or from the home
+    directory (`~/...`); kept as written, `~` is expanded where it is used."""
+    value = read_nonempty(r, node, key)
+    if value.startswith("/") or value == "~" or value.startswith("~/"):
+        return value
+    r.fail(
+        node,
+        f"invalid path {show(value)} for {key!r} (write an absolute path or one from "
+        "your home directory, e.g. '~/.cargo')",
+    )

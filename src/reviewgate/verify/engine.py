@@ -36,6 +36,7 @@ from reviewgate.verify.runner import (
     reset_abort,
     run_command,
 )
+from reviewgate.verify.sandbox import sandbox_for
 from reviewgate.verify.worktree import (
     checkout_tree,
     remove_registered,
@@ -133,6 +134,8 @@ def verify_jobs(
         done += 1
         if on_verdict:
             on_verdict(verdict, done, total)
+    if todo:  # before any run: `verify.sandbox: bwrap` where it cannot work stops here
+        sandbox_for(policy.verify, git_dir)
     write_trees(git_dir, [raw for item in todo for raw in item.new_trees])
     # closing(): an exception here must stop the workers now, not when the
     # generator is collected.
@@ -197,13 +200,13 @@ def run_job(git_dir: str, item: Prepared, policy: Policy) -> tuple[Verdict, bool
     job = item.job
     with temporary_worktree(git_dir, job.fix) as worktree:
         checkout_tree(worktree, item.key.red, clean=False)  # a new, empty worktree
-        red = _run_state(worktree, job, policy)
+        red = _run_state(worktree, job, policy, git_dir)
         if red.status == ERROR:
             return _verdict(job, "error", red, None, f"red: {red.detail}"), _stable(red)
         if red.status == PASSED:
             return _verdict(job, "not-red", red, None, "the test passes without the fix"), True
         checkout_tree(worktree, item.key.green)
-        green = _run_state(worktree, job, policy)
+        green = _run_state(worktree, job, policy, git_dir)
     if green.status == ERROR:
         return _verdict(job, "error", red, green, f"green: {green.detail}"), _stable(green)
     if green.status == PASSED:
@@ -211,7 +214,7 @@ def run_job(git_dir: str, item: Prepared, policy: Policy) -> tuple[Verdict, bool
     return _verdict(job, "not-green", red, green, "the test still fails with the fix"), True
 
 
-def _run_state(worktree: object, job: Job, policy: Policy) -> RunResult:
+def _run_state(worktree: object, job: Job, policy: Policy, git_dir: str) -> RunResult:
     root = Path(str(worktree))
     tests = [path for path in job.tests if (root / path).is_file()]
     if not tests:
@@ -220,7 +223,8 @@ def _run_state(worktree: object, job: Job, policy: Policy) -> RunResult:
     verify = policy.verify
     with repository_hidden(root) as env:
         return run_command(
-            argv, root, verify.timeout, verify.error_exit_codes, verify.error_output, env
+            argv, root, verify.timeout, verify.error_exit_codes, verify.error_output, env,
+            sandbox=sandbox_for(verify, git_dir),
         )
 
 

@@ -8,6 +8,9 @@ SIGTERM) kills every running group, so parallel jobs stop at once.
 A process that leaves the group (`setsid`, a daemon a test starts and forgets)
 would outlive its worktree. Each run's processes inherit a variable that names the
 run, RUN_VARIABLE, so on Linux the run's end finds them in /proc and kills them too.
+
+With a sandbox (sandbox.py) the command runs inside bubblewrap, in a PID namespace
+of its own: nothing of the run survives it.
 """
 
 from __future__ import annotations
@@ -25,6 +28,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from reviewgate.verify.worktree import clean_git_env
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from reviewgate.verify.sandbox import Sandbox
 
 PASSED, FAILED, ERROR = "passed", "failed", "error"
 OUTPUT_TAIL = 2000
@@ -62,20 +69,28 @@ def run_command(
     error_exit_codes: Sequence[int],
     error_output: Sequence[str] = (),
     extra_env: Mapping[str, str] | None = None,
+    sandbox: Sandbox | None = None,
 ) -> RunResult:
-    """Run `argv` in `cwd`; exit 0 passes, an exit in `error_exit_codes`, a signal,
-    a timeout or a program that cannot start is an error, anything else fails.
-    Red and green get the same environment: nothing tells the test which state
-    it runs in, so it cannot pass on purpose in one and fail in the other."""
+    """Run `argv` in `cwd` (inside `sandbox`, when given); exit 0 passes, an exit in
+    `error_exit_codes`, a signal, a timeout or a program that cannot start is an
+    error, anything else fails. Red and green get the same environment: nothing
+    tells the test which state it runs in, so it cannot pass on purpose in one and
+    fail in the other."""
     if _aborted.is_set():
         return RunResult(ERROR, None, "interrupted")
     # Random, so it says nothing about red or green, and differs between parallel jobs.
     run_id = os.urandom(8).hex()
     env = {**clean_git_env(), **(extra_env or {}), RUN_VARIABLE: run_id}
+    launch = list(argv)
+    if sandbox is not None:
+        prepared = sandbox.prepare(argv, str(cwd), env)
+        if isinstance(prepared, str):
+            return RunResult(ERROR, None, prepared)
+        launch, env = prepared
     with tempfile.TemporaryFile() as log:
         try:
             proc = subprocess.Popen(
-                list(argv), cwd=cwd, env=env, stdin=subprocess.DEVNULL,
+                launch, cwd=cwd, env=env, stdin=subprocess.DEVNULL,
                 stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
             )
         except FileNotFoundError:
@@ -101,6 +116,12 @@ def run_command(
             with _live_lock:
                 _live.pop(proc, None)
         output = _tail(log)
+        if sandbox is not None:
+            from reviewgate.verify.sandbox import read_status
+
+            code, problem = read_status(code, _first_line(log))
+            if problem:  # bwrap's own line, which `problem` holds: no output to show
+                return RunResult(ERROR, None, problem)
         cannot_run = code > 0 and code not in error_exit_codes and _matches(log, error_output)
     if _aborted.is_set():
         return RunResult(ERROR, None, "interrupted", output)
@@ -193,6 +214,12 @@ def abort_all() -> None:
 
 def reset_abort() -> None:
     _aborted.clear()
+
+
+def _first_line(log: object) -> str:
+    handle = log  # a binary temporary file
+    handle.seek(0)  # type: ignore[attr-defined]
+    return handle.readline(500).decode("utf-8", "replace")  # type: ignore[attr-defined]
 
 
 def _tail(log: object, limit: int = OUTPUT_TAIL) -> str:
