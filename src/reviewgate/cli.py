@@ -28,7 +28,7 @@ from reviewgate.commands.hook_pre_receive import pre_receive_hook
 from reviewgate.commands.hook_prepare_commit_msg import prepare_commit_msg_hook
 from reviewgate.commands.init import init as write_policy
 from reviewgate.commands.policy_show import show_policy
-from reviewgate.commands.verify import Progress, render_verify, run_verify
+from reviewgate.commands.verify import Progress, render_verify, run_cleanup, run_verify
 from reviewgate.errors import ReviewgateError
 from reviewgate.git.pushed_refs import read_hook_stdin
 from reviewgate.git.repo import open_repo, repo_root
@@ -216,6 +216,8 @@ def check(
 @policy_from_option
 @config_option
 @verify_options
+@click.option("--cleanup", is_flag=True,
+              help="Only remove what killed verify runs left behind (worktrees, processes).")
 @reports_errors
 def verify_command(
     revisions: tuple[str, ...],
@@ -225,10 +227,16 @@ def verify_command(
     no_cache: bool,
     jobs: int,
     shard: str | None,
+    cleanup: bool,
 ) -> None:
     """Prove that each fix of RANGE has a test that fails without it (red) and
     passes with it (green), in temporary worktrees; results are cached in
     refs/notes/reviewgate. RANGE defaults as for `check`."""
+    if cleanup:
+        if revisions:
+            raise ReviewgateError("--cleanup takes no range: it only removes leftovers")
+        click.echo(run_cleanup(), nl=False)
+        return
     progress = Progress()
     try:
         result = run_verify(

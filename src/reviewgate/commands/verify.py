@@ -91,6 +91,14 @@ def run_verify(
     return VerifyResult(result, tuple(collected))
 
 
+def run_cleanup() -> str:
+    """`reviewgate verify --cleanup`: remove what killed verify runs left in the
+    current repository and $TMPDIR; the report of what was removed and kept."""
+    from reviewgate.verify.stale import cleanup_here, describe
+
+    return describe(cleanup_here())
+
+
 @contextmanager
 def interrupts_as_keyboard_interrupt() -> Iterator[None]:
     """SIGINT, SIGTERM (a CI cancelling a job) and SIGHUP (a closed terminal or ssh

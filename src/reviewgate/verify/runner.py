@@ -8,6 +8,8 @@ SIGTERM) kills every running group, so parallel jobs stop at once.
 A process that leaves the group (`setsid`, a daemon a test starts and forgets)
 would outlive its worktree. Each run's processes inherit a variable that names the
 run, RUN_VARIABLE, so on Linux the run's end finds them in /proc and kills them too.
+The run's id is also written beside its worktree (worktree.record_run), so that a
+later verify can kill what a killed reviewgate left running (stale.py).
 
 With a sandbox (sandbox.py) the command runs inside bubblewrap, in a PID namespace
 of its own: nothing of the run survives it.
@@ -27,7 +29,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from reviewgate.verify.worktree import clean_git_env
+from reviewgate.verify.worktree import clean_git_env, record_run
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -87,6 +89,7 @@ def run_command(
         if isinstance(prepared, str):
             return RunResult(ERROR, None, prepared)
         launch, env = prepared
+    record_run(cwd, run_id)
     with tempfile.TemporaryFile() as log:
         try:
             proc = subprocess.Popen(
@@ -169,18 +172,22 @@ def kill_group(proc: subprocess.Popen[bytes]) -> None:
     proc.wait()
 
 
-def kill_escaped(run_id: str, rounds: int = 5) -> None:
+def kill_escaped(run_id: str, rounds: int = 5) -> int:
     """SIGKILL every process of ours whose environment names run `run_id`: those
     that left the run's process group. Repeated, because one may fork while we look.
-    A process that clears its environment still escapes: a guard, not a sandbox."""
+    A process that clears its environment still escapes: a guard, not a sandbox.
+    Returns how many were killed."""
     marker = f"{RUN_VARIABLE}={run_id}".encode()
+    killed: set[int] = set()
     for _ in range(rounds):
         found = [pid for pid in _processes() if marker in _environ(pid)]
         if not found:
-            return
+            break
         for pid in found:
             with contextlib.suppress(ProcessLookupError, PermissionError):
                 os.kill(pid, signal.SIGKILL)
+                killed.add(pid)
+    return len(killed)
 
 
 def _processes() -> list[int]:

@@ -7,6 +7,11 @@ soon as its directory exists, so the main thread can remove whatever a worker
 left (`remove_registered`). git's worktree bookkeeping is guarded by a lock that
 holds across processes, so two verify runs on one repository do not race.
 
+Beside each worktree, its temporary directory holds OWNER_FILE (this process's pid
+and start time, the repository) and RUNS_FILE (the id of each command run there):
+a process killed with SIGKILL removes nothing, and the next verify (stale.py)
+tells its leftovers from a live run's by them.
+
 git runs no filter of the repository's configuration while it checks a tree out
 here: the trees are the pull request's, and so is the .gitattributes that names
 the filters (`filter=lfs` …).
@@ -27,6 +32,8 @@ from pathlib import Path
 from reviewgate.errors import GitError
 
 PREFIX = "reviewgate-verify-"
+OWNER_FILE = "owner.json"
+RUNS_FILE = "runs"
 # Hooks of the user's repository (post-checkout …) have no business here.
 _NO_HOOKS = ("-c", f"core.hooksPath={os.devnull}")
 LOCK_FILE = "reviewgate-worktrees.lock"
@@ -120,6 +127,9 @@ def clean_git_env() -> dict[str, str]:
 @contextmanager
 def temporary_worktree(git_dir: str, commit: str) -> Iterator[Path]:
     """A detached worktree registered at `commit`, empty until checkout_tree."""
+    from reviewgate.verify.stale import remove_stale_once
+
+    remove_stale_once(git_dir)
     holder = tempfile.mkdtemp(prefix=PREFIX)
     # A unique base name: git names the admin directory after it, and parallel
     # jobs must not race for the same name.
@@ -127,6 +137,7 @@ def temporary_worktree(git_dir: str, commit: str) -> Iterator[Path]:
     with _registry_lock:
         _registry[holder] = (git_dir, path)
     try:
+        write_owner(holder, git_dir)
         with admin_lock(git_dir):
             added = _git(git_dir, "worktree", "add", "--detach", "--no-checkout", path, commit)
         if added.returncode != 0:
@@ -229,6 +240,56 @@ def _restore_link(directory: int, saved: bytes) -> None:
         return
     with os.fdopen(fd, "wb") as handle:
         handle.write(saved)
+
+
+def owner_record(git_dir: str) -> dict[str, object]:
+    """Who owns a worktree: this process (pid, start time, boot and host, so a
+    later pid of the same number is not mistaken for it) and the repository."""
+    import socket
+
+    return {"pid": os.getpid(), "start": process_start(os.getpid()), "boot": boot_id(),
+            "host": socket.gethostname(), "git_dir": os.path.abspath(git_dir)}
+
+
+def write_owner(holder: str, git_dir: str) -> None:
+    import json
+
+    partial = os.path.join(holder, OWNER_FILE + ".new")
+    with open(partial, "w", encoding="utf-8") as handle:
+        json.dump(owner_record(git_dir), handle)
+    os.replace(partial, os.path.join(holder, OWNER_FILE))  # whole, or not at all
+
+
+def record_run(worktree: Path | str, run_id: str) -> None:
+    """Note a command run's id beside a worktree of ours (nothing for any other
+    directory), for stale.py to kill its processes should reviewgate be killed."""
+    holder = os.path.dirname(os.path.abspath(worktree))
+    if os.path.isfile(os.path.join(holder, OWNER_FILE)):
+        with open(os.path.join(holder, RUNS_FILE), "a", encoding="ascii") as handle:
+            handle.write(run_id + "\n")
+
+
+def process_start(pid: int) -> str:
+    """The process's start time in clock ticks after boot (Linux); "" elsewhere or
+    when it is gone."""
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as handle:
+            stat = handle.read().decode("ascii", "replace")
+    except OSError:
+        return ""
+    # The name, in parentheses, may hold spaces and parentheses: fields follow the last.
+    fields = stat[stat.rfind(")") + 2 :].split()
+    if len(fields) < 20 or fields[0] == "Z":  # a zombie has ended
+        return ""
+    return fields[19]
+
+
+def boot_id() -> str:
+    try:
+        with open("/proc/sys/kernel/random/boot_id", encoding="ascii") as handle:
+            return handle.read().strip()
+    except OSError:
+        return ""
 
 
 def leftover_worktrees(git_dir: str) -> list[str]:
