@@ -51,6 +51,9 @@ _AGENT_VARS_TO_DROP = (
     "GEMINI_MODEL",
     "GITHUB_ACTIONS",
     "GITLAB_CI",
+    # CI=true makes the verify cache trust only signed results; a test that means
+    # CI sets it.
+    "CI",
 )
 
 

@@ -66,13 +66,18 @@ def gather_evidence(
         evidence = replace(evidence, diffs=diffs, fixes=fixes)
     # --- verify (RG202, RG203, RG205) ---
     if options.verify or enabled(policy, "RG202", "RG203", "RG205"):
+        from reviewgate.pipeline.provenance import cache_provenance
         from reviewgate.verify.gather import gather_verdicts
 
+        # Which cached results count, and the key that signs new ones.
+        provenance = cache_provenance(repo, policy, options)
         # Paths are all verify needs: it does not wait for the line changes.
         verdicts = gather_verdicts(
-            repo, commits, policy, replace(evidence, diffs=paths_only), options
+            repo, commits, policy, replace(evidence, diffs=paths_only), options, provenance
         )
-        evidence = replace(evidence, verdicts=verdicts)
+        evidence = replace(
+            evidence, verdicts=verdicts, notes=(*evidence.notes, *provenance.notes())
+        )
     # --- signoff (RG301-RG304) ---
     if signoff_enabled(policy):
         from reviewgate.signoff.gather import gather_signoff

@@ -21,6 +21,7 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from reviewgate.errors import PolicyError
 from reviewgate.model.rulebook import KNOWN_RULE_NAMES, RULES
 from reviewgate.policy.schema import (
+    CACHE_TRUST_VALUES,
     COMMIT_KIND_VALUES,
     FORMAT_VALUES,
     KNOWN_RULE_CODES,
@@ -219,6 +220,7 @@ _SCHEMA: dict[str, tuple[type, dict[str, Field]]] = {
             "sandbox": read_enum(SANDBOX_VALUES),
             "network": read_bool,
             "expose": _list_of(read_host_path, "a list of paths"),
+            "cache_trust": read_enum(CACHE_TRUST_VALUES),
         },
     ),
     "signoff": (

@@ -66,6 +66,7 @@ SIGNATURE_VALUES: tuple[str, ...] = ("none", "ssh", "gpg", "any")
 COMMIT_KIND_VALUES: tuple[str, ...] = ("skip", "check")
 SEVERITY_VALUES: tuple[str, ...] = ("error", "warning", "off")
 SANDBOX_VALUES: tuple[str, ...] = ("auto", "bwrap", "none")
+CACHE_TRUST_VALUES: tuple[str, ...] = ("auto", "signed", "any")
 
 # Every rule's code, so that a policy naming a rule is validated without importing
 # the rule modules (reviewgate.model.rulebook keeps the table).
@@ -128,6 +129,8 @@ class VerifyPolicy:
     sandbox: str = "auto"
     network: bool = False  # inside the sandbox
     expose: tuple[str, ...] = ()  # host paths shown read-only inside the sandbox
+    # Which cached results count (verify/provenance.py): auto = only signed ones in CI.
+    cache_trust: str = "auto"
 
 
 @dataclass(frozen=True)

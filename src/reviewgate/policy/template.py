@@ -126,6 +126,10 @@ verify:
   # Paths shown read-only inside the sandbox, which it hides otherwise (your home
   # directory, for instance): toolchains such as ['~/.cargo', '~/.rustup'].
   expose: []
+  # Which cached results (refs/notes/reviewgate) count: auto (in CI only results
+  # signed by a key that signoff.allowed_signers lists for the principal
+  # "verify", elsewhere any), signed, or any.
+  cache_trust: auto
 
 signoff:
   # Which commits need a human reviewer's sign-off (RG301), given as a trailer on

@@ -14,7 +14,7 @@ import os
 import re
 import subprocess
 import tempfile
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 
@@ -68,13 +68,18 @@ class Signed:
     signature: str  # the armored signature text
 
 
-def sign(payload: bytes, config: SigningConfig) -> Signed | None:
+def sign(
+    payload: bytes, config: SigningConfig, namespace: str = SSH_NAMESPACE,
+    what: str = "the approval",
+) -> Signed | None:
     """`payload` signed as git would sign a commit with `config`; None when no key
-    is configured. Raises ReviewgateError when signing was asked for and failed."""
+    is configured. Raises ReviewgateError when signing was asked for and failed.
+    `namespace` (ssh only) says what the signature is for: an approval, or a
+    verify result (reviewgate.verify.provenance)."""
     if not config.key:
         return None
     if config.format == "ssh":
-        return Signed("ssh", _sign_ssh(payload, config))
+        return Signed("ssh", _sign_ssh(payload, config, namespace, what))
     if config.format == "openpgp":
         return Signed("openpgp", _sign_openpgp(payload, config))
     raise ReviewgateError(
@@ -82,11 +87,11 @@ def sign(payload: bytes, config: SigningConfig) -> Signed | None:
     )
 
 
-def _sign_ssh(payload: bytes, config: SigningConfig) -> str:
+def _sign_ssh(payload: bytes, config: SigningConfig, namespace: str, what: str) -> str:
     key = config.key
     literal = key.startswith(("key::", "ssh-", "ecdsa-", "sk-"))
     with tempfile.TemporaryDirectory(prefix="reviewgate-sign-") as tmp:
-        args = [config.program, "-Y", "sign", "-n", SSH_NAMESPACE]
+        args = [config.program, "-Y", "sign", "-n", namespace]
         if literal:
             # A literal public key: the private half lives in ssh-agent, as with git.
             path = os.path.join(tmp, "key.pub")
@@ -95,9 +100,9 @@ def _sign_ssh(payload: bytes, config: SigningConfig) -> str:
             args += ["-f", path, "-U"]
         else:
             args += ["-f", os.path.expanduser(key)]
-        done = _run(args, payload, "sign the approval")
+        done = _run(args, payload, f"sign {what}")
     if done.returncode != 0 or b"-----BEGIN SSH SIGNATURE-----" not in done.stdout:
-        raise ReviewgateError(f"ssh-keygen could not sign the approval: {_first_line(done)}")
+        raise ReviewgateError(f"ssh-keygen could not sign {what}: {_first_line(done)}")
     return done.stdout.decode("ascii")
 
 
@@ -129,11 +134,15 @@ def _first_line(done: subprocess.CompletedProcess[bytes]) -> str:
 
 @dataclass(frozen=True)
 class Verifier:
-    """Checks approval signatures against the trusted allowed-signers text."""
+    """Checks approval signatures against the trusted allowed-signers text; with
+    another `namespace` and `match` (principal, wanted) -> bool, ssh signatures of
+    other records (verify results: reviewgate.verify.provenance)."""
 
     allowed_signers: str | None
     ssh_program: str = "ssh-keygen"
     gpg_program: str = "gpg"
+    namespace: str = SSH_NAMESPACE
+    match: Callable[[str, str], bool] | None = None  # None: principal_matches
 
     @contextmanager
     def session(self) -> Iterator[_Session]:
@@ -181,13 +190,14 @@ class _Session:
             if found.returncode == 0:
                 principals = [p for line in found.stdout.decode("utf-8", "replace").split()
                               for p in line.split(",") if p]
-        matched = next((p for p in principals if principal_matches(p, email)), None)
+        match = self.verifier.match or principal_matches
+        matched = next((p for p in principals if match(p, email)), None)
         if matched is not None and self.allowed is not None:
             # ssh-keygen compares principals with case; the matching one is passed as is.
             identity = matched
             verified = subprocess.run(
                 [program, "-Y", "verify", "-f", self.allowed, "-I", identity,
-                 "-n", SSH_NAMESPACE, "-s", sig_path],
+                 "-n", self.verifier.namespace, "-s", sig_path],
                 input=payload, capture_output=True, timeout=_TIMEOUT, check=False,
             )  # fmt: skip
             if verified.returncode == 0:
@@ -195,7 +205,7 @@ class _Session:
                 return SignatureCheck("good", identity, key, "ssh", "valid signature")
         # Not good: was the signed text changed (bad), or is the key not allowed here?
         raw = subprocess.run(
-            [program, "-Y", "check-novalidate", "-n", SSH_NAMESPACE, "-s", sig_path],
+            [program, "-Y", "check-novalidate", "-n", self.verifier.namespace, "-s", sig_path],
             input=payload, capture_output=True, timeout=_TIMEOUT, check=False,
         )  # fmt: skip
         if raw.returncode != 0:

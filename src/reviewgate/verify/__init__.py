@@ -4,7 +4,10 @@
   objects.py   one `git cat-file --batch` process; the red tree, computed without an index
   worktree.py  temporary detached worktrees, always removed
   runner.py    the test command in a process group, with its timeout
+  sandbox.py   the test command inside bubblewrap (verify.sandbox)
+  stale.py     what a killed verify run left behind, removed (verify --cleanup)
   cache.py     verdicts as lines of notes in refs/notes/reviewgate, keyed by trees
+  provenance.py  which cached lines count (signed ones in CI), and signing new ones
   engine.py    puts them together, in parallel (-j)
   gather.py    the verify section of reviewgate.pipeline.gather
   rules.py     RG202, RG203, RG205 from the verdicts (pure)

@@ -8,7 +8,9 @@ per result, sorted:
        red_exit=<n|-> green_exit=<n|-> detail=<text>          (on one line)
 
 `command` is a digest of the argv and of what policy says means "could not run".
-Lines are independent, so two shards' notes merge by union:
+A line the machine that ran it signed carries ` sig=<ssh signature>` before
+`detail=`; the signature covers the line without it (provenance.py says which
+lines count). Lines are independent, so two shards' notes merge by union:
 `git notes --ref reviewgate merge -s cat_sort_uniq refs/notes/<theirs>`. Should a
 merge bring two outcomes for one key (a flaky test), the least favourable wins.
 """
@@ -17,6 +19,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import subprocess
 import tempfile
 from collections.abc import Iterable, Mapping
@@ -28,12 +31,14 @@ from reviewgate.verify.objects import TREE_MODE, ObjectReader
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from reviewgate.policy.schema import VerifyPolicy
+    from reviewgate.verify.provenance import Provenance
 
 NOTES_REF = "refs/notes/reviewgate"
 VERSION = "v1"
 # Least favourable first: it wins when a merge brings two outcomes for one key.
 OUTCOME_ORDER = ("error", "not-green", "not-red", "proven")
 FALLBACK_IDENTITY = ("-c", "user.name=reviewgate", "-c", "user.email=reviewgate@localhost")
+_BASE64 = re.compile(r"[A-Za-z0-9+/]+={0,2}")
 
 
 @dataclass(frozen=True)
@@ -50,8 +55,17 @@ class CachedResult:
     red_exit: int | None
     green_exit: int | None
     detail: str
+    signature: str = ""  # base64 of an ssh signature over unsigned_line(); "" = none
 
     def line(self) -> str:
+        text = self.unsigned_line()
+        if not self.signature:
+            return text
+        head, _, detail = text.partition(" detail=")
+        return f"{head} sig={self.signature} detail={detail}"
+
+    def unsigned_line(self) -> str:
+        """The line without its signature: what a signature covers."""
         detail = " ".join(self.detail.split())
         return (
             f"{VERSION} red={self.key.red} green={self.key.green} command={self.key.command} "
@@ -85,8 +99,10 @@ def parse_line(line: str) -> CachedResult | None:
         outcome = values["outcome"]
         if outcome not in OUTCOME_ORDER:
             return None
+        signature = values.get("sig", "")
         return CachedResult(
-            key, outcome, _int(values["red_exit"]), _int(values["green_exit"]), detail.strip()
+            key, outcome, _int(values["red_exit"]), _int(values["green_exit"]), detail.strip(),
+            signature if _BASE64.fullmatch(signature) else "",
         )
     except (KeyError, ValueError):
         return None
@@ -139,9 +155,20 @@ def read_notes(reader: object, green_trees: Iterable[str]) -> dict[str, str]:
     return found
 
 
-def lookup(notes: Mapping[str, str], key: CacheKey) -> CachedResult | None:
+def lookup(
+    notes: Mapping[str, str], key: CacheKey, provenance: Provenance | None = None
+) -> CachedResult | None:
+    """The result cached for `key`: of its lines, those `provenance` trusts (all
+    without one), and of those the least favourable."""
     text = notes.get(key.green)
-    return parse_note(text).get(key) if text else None
+    if not text:
+        return None
+    if provenance is None:
+        return parse_note(text).get(key)
+    lines = [found for line in text.splitlines()
+             if (found := parse_line(line)) is not None and found.key == key]
+    trusted = provenance.trusted(key, lines) if lines else []
+    return min(trusted, key=_rank) if trusted else None
 
 
 def store(git_dir: str, note_text: str, green_tree: str) -> None:

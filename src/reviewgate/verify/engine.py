@@ -47,6 +47,7 @@ from reviewgate.verify.worktree import (
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from reviewgate.policy.schema import Policy
+    from reviewgate.verify.provenance import Provenance
 
 ROOT_COMMIT = "cannot verify a root commit: there is no state before the fix to be red"
 NO_RUNNABLE_TEST = (
@@ -86,8 +87,11 @@ def prepare(reader: ObjectReader, jobs: Sequence[Job], policy: Policy) -> list[P
     return prepared
 
 
-def cached_verdicts(git_dir: str, jobs: Sequence[Job], policy: Policy) -> dict[str, Verdict]:
-    """The verdicts the cache holds for `jobs` (one git process for all)."""
+def cached_verdicts(
+    git_dir: str, jobs: Sequence[Job], policy: Policy, provenance: Provenance | None = None
+) -> dict[str, Verdict]:
+    """The verdicts the cache holds for `jobs` (one git process for all), of the
+    lines `provenance` trusts (all without one)."""
     with ObjectReader(git_dir) as reader:
         if reader.tree_of(NOTES_REF) is None:
             return {}
@@ -98,7 +102,7 @@ def cached_verdicts(git_dir: str, jobs: Sequence[Job], policy: Policy) -> dict[s
         prepared = prepare(reader, noted, policy)
     found: dict[str, Verdict] = {}
     for item in prepared:
-        hit = lookup(notes, item.key) if item.key else None
+        hit = lookup(notes, item.key, provenance) if item.key else None
         if hit is not None:
             found[item.job.fix] = _from_cache(item.job.fix, hit)
     return found
@@ -112,16 +116,18 @@ def verify_jobs(
     use_cache: bool = True,
     parallel: int = 1,
     on_verdict: OnVerdict | None = None,
+    provenance: Provenance | None = None,
 ) -> dict[str, Verdict]:
     """A verdict for every job: cached when the cache has it (unless `use_cache`
-    is off), else from running the command in temporary worktrees."""
+    is off) in a line `provenance` trusts, else from running the command in
+    temporary worktrees; `provenance` signs the lines written."""
     with ObjectReader(git_dir) as reader:
         prepared = prepare(reader, jobs, policy)
         notes = read_notes(reader, {p.key.green for p in prepared if p.key})
     verdicts: dict[str, Verdict] = {}
     todo: list[Prepared] = []
     for item in prepared:
-        hit = lookup(notes, item.key) if item.key and use_cache else None
+        hit = lookup(notes, item.key, provenance) if item.key and use_cache else None
         if item.key is None:
             verdicts[item.job.fix] = Verdict(item.job.fix, "error", detail=item.problem)
         elif hit is not None:
@@ -143,7 +149,7 @@ def verify_jobs(
         for item, verdict, cacheable in results:
             verdicts[item.job.fix] = verdict
             if cacheable and item.key is not None:
-                _remember(git_dir, notes, item.key, verdict)
+                _remember(git_dir, notes, item.key, verdict, provenance)
             done += 1
             if on_verdict:
                 on_verdict(verdict, done, total)
@@ -257,9 +263,14 @@ def _from_cache(fix: str, hit: CachedResult) -> Verdict:
     return Verdict(fix, hit.outcome, hit.red_exit, hit.green_exit, hit.detail, cached=True)
 
 
-def _remember(git_dir: str, notes: dict[str, str], key: CacheKey, verdict: Verdict) -> None:
+def _remember(
+    git_dir: str, notes: dict[str, str], key: CacheKey, verdict: Verdict,
+    provenance: Provenance | None = None,
+) -> None:
     result = CachedResult(key, verdict.outcome, verdict.red_exit, verdict.green_exit,
                           verdict.detail)
+    if provenance is not None:
+        result = provenance.sign(result)
     text = render_note(notes.get(key.green, ""), result)
     store(git_dir, text, key.green)
     notes[key.green] = text

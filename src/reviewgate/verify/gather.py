@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     from reviewgate.model.result import GatherOptions
     from reviewgate.policy.schema import Policy
     from reviewgate.verify.plan import Job
+    from reviewgate.verify.provenance import Provenance
 
 
 def range_jobs(
@@ -50,7 +51,9 @@ def gather_verdicts(
     policy: Policy,
     evidence: Evidence,
     options: GatherOptions,
+    provenance: Provenance | None = None,
 ) -> dict[str, Verdict]:
+    """`provenance` decides which cached lines count and signs the new ones."""
     if not options.verify and not has_cache(repo):
         return {}  # nothing cached: no need to pair fixes or read any diff here
     jobs = range_jobs(
@@ -60,7 +63,7 @@ def gather_verdicts(
         return {}
     git_dir = str(repo.git_dir)
     if not options.verify:
-        return cached_verdicts(git_dir, jobs, policy)
+        return cached_verdicts(git_dir, jobs, policy, provenance)
     return verify_jobs(
         git_dir,
         select_shard(jobs, options.shard),
@@ -68,6 +71,7 @@ def gather_verdicts(
         use_cache=options.use_cache,
         parallel=options.jobs,
         on_verdict=options.on_verdict,
+        provenance=provenance,
     )
 
 

@@ -34,12 +34,12 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from reviewgate.errors import ReviewgateError
+from reviewgate.verify.provenance import KEY_VARIABLE
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from reviewgate.policy.schema import VerifyPolicy
 
-KEY_VARIABLE = "REVIEWGATE_VERIFY_KEY"  # the signing key for the verify cache (provenance.py)
 _PRIVATE = ("/tmp", "/var/tmp", "/run")  # always an empty tmpfs inside
 _TRIAL_TIMEOUT = 30
 _notices: set[str] = set()
