@@ -21,6 +21,7 @@ from reviewgate.model.finding import Finding, Severity, has_errors
 from reviewgate.model.result import CheckResult, GatherOptions
 from reviewgate.pipeline.run import run_check
 from reviewgate.verify.plan import parse_shard
+from reviewgate.verify.stale import cleanup_here, describe
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -94,8 +95,6 @@ def run_verify(
 def run_cleanup() -> str:
     """`reviewgate verify --cleanup`: remove what killed verify runs left in the
     current repository and $TMPDIR; the report of what was removed and kept."""
-    from reviewgate.verify.stale import cleanup_here, describe
-
     return describe(cleanup_here())
 
 

@@ -18,13 +18,26 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping, Sequence
 
+from reviewgate.errors import GitError, ReviewgateError
+from reviewgate.signoff.gather import allowed_signers_at
+from reviewgate.signoff.signing import SigningConfig, Verifier, sign
+from reviewgate.verify.provenance import (
+    KEY_VARIABLE,
+    NAMESPACE,
+    PRINCIPAL,
+    Checker,
+    Provenance,
+    Signer,
+    trust_mode,
+)
+from reviewgate.verify.sandbox import notice, sandbox_for
+
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any
 
     from reviewgate.model.result import GatherOptions
     from reviewgate.policy.schema import Policy
-    from reviewgate.verify.provenance import Checker, Provenance, Signer
 
 _PURPOSE = "a verify result"
 
@@ -32,8 +45,6 @@ _PURPOSE = "a verify result"
 def cache_provenance(
     repo: Any, policy: Policy, options: GatherOptions, environ: Mapping[str, str] | None = None
 ) -> Provenance:
-    from reviewgate.verify.provenance import KEY_VARIABLE, Provenance, trust_mode
-
     env = os.environ if environ is None else environ
     mode = trust_mode(policy.verify.cache_trust, env)
     rev = options.trusted or "HEAD"
@@ -48,11 +59,6 @@ def cache_provenance(
 def _checker(repo: Any, rev: str, path: str) -> Checker:
     """Whether each (payload, armored signature) is good for the principal
     `verify`; the allowed-signers file is read on the first call."""
-    from reviewgate.errors import GitError
-    from reviewgate.signoff.gather import allowed_signers_at
-    from reviewgate.signoff.signing import Verifier
-    from reviewgate.verify.provenance import NAMESPACE, PRINCIPAL
-
     read: list[str | None] = []
 
     def check(items: Sequence[tuple[bytes, str]]) -> list[bool]:
@@ -75,11 +81,6 @@ def _whole(principal: str, wanted: str) -> bool:
 
 
 def _signer(key: str, git_dir: str, policy: Policy) -> Signer:
-    from reviewgate.errors import ReviewgateError
-    from reviewgate.signoff.signing import SigningConfig, sign
-    from reviewgate.verify.provenance import KEY_VARIABLE, NAMESPACE
-    from reviewgate.verify.sandbox import notice, sandbox_for
-
     config = SigningConfig("ssh", key, "ssh-keygen")
     try:
         sign(b"reviewgate: can this key sign?\n", config, NAMESPACE, _PURPOSE)

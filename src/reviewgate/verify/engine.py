@@ -37,6 +37,7 @@ from reviewgate.verify.runner import (
     run_command,
 )
 from reviewgate.verify.sandbox import sandbox_for
+from reviewgate.verify.stale import remove_stale_once
 from reviewgate.verify.worktree import (
     checkout_tree,
     remove_registered,
@@ -142,6 +143,7 @@ def verify_jobs(
             on_verdict(verdict, done, total)
     if todo:  # before any run: `verify.sandbox: bwrap` where it cannot work stops here
         sandbox_for(policy.verify, git_dir)
+        remove_stale_once(git_dir)  # what a killed verify left in this repository
     write_trees(git_dir, [raw for item in todo for raw in item.new_trees])
     # closing(): an exception here must stop the workers now, not when the
     # generator is collected.

@@ -29,11 +29,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from reviewgate.verify.sandbox import Sandbox, read_status
 from reviewgate.verify.worktree import clean_git_env, record_run
-
-TYPE_CHECKING = False
-if TYPE_CHECKING:
-    from reviewgate.verify.sandbox import Sandbox
 
 PASSED, FAILED, ERROR = "passed", "failed", "error"
 OUTPUT_TAIL = 2000
@@ -120,8 +117,6 @@ def run_command(
                 _live.pop(proc, None)
         output = _tail(log)
         if sandbox is not None:
-            from reviewgate.verify.sandbox import read_status
-
             code, problem = read_status(code, _first_line(log))
             if problem:  # bwrap's own line, which `problem` holds: no output to show
                 return RunResult(ERROR, None, problem)

@@ -25,8 +25,10 @@ runner.kill_escaped are the only guards then).
 from __future__ import annotations
 
 import functools
+import glob
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -35,6 +37,7 @@ from dataclasses import dataclass
 
 from reviewgate.errors import ReviewgateError
 from reviewgate.verify.provenance import KEY_VARIABLE
+from reviewgate.verify.worktree import common_dir
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -163,8 +166,6 @@ def hidden_paths(git_dir: str, environ: Mapping[str, str] | None = None) -> tupl
 def repository_paths(git_dir: str) -> list[str]:
     """The repository's work tree and git directories: `git_dir`, the common one,
     the main work tree, and the linked worktree `git_dir` belongs to."""
-    from reviewgate.verify.worktree import common_dir
-
     git_dir = os.path.abspath(git_dir)
     common = common_dir(git_dir)
     paths = [git_dir, common]
@@ -214,8 +215,6 @@ def _runtime_roots(paths: Iterable[str]) -> list[str]:
 
 
 def _python_installation(root: str) -> bool:
-    import glob
-
     return bool(glob.glob(os.path.join(glob.escape(root), "lib", "python3*")))
 
 
@@ -272,8 +271,6 @@ def read_status(code: int, first_line: str) -> tuple[int, str]:
     """The command's own status from bwrap's: bwrap exits 128+N for a command
     killed by signal N (read back as -N, as subprocess reports a signal), and 1
     with a line of its own when it could not start the command (a problem)."""
-    import signal
-
     if code > 128 and code - 128 in signal.valid_signals():
         return -(code - 128), ""
     if code == 1 and first_line.startswith("bwrap: "):

@@ -11,10 +11,10 @@ is stale: its processes are killed by their run id (runner.kill_escaped) and it
 is removed. A live owner's worktrees, and those of another host sharing $TMPDIR,
 are left alone.
 
-The first worktree a verify process creates in a repository triggers this
-(`remove_stale_once`); `reviewgate verify --cleanup` runs it on demand, and then
-also removes worktrees of ours that carry no owner record (made by an older
-reviewgate).
+A verify run with fixes to run does this first, once per repository
+(`remove_stale_once`, from engine.verify_jobs); `reviewgate verify --cleanup`
+runs it on demand, and then also removes worktrees of ours that carry no owner
+record (made by an older reviewgate).
 """
 
 from __future__ import annotations
@@ -23,17 +23,21 @@ import contextlib
 import json
 import os
 import socket
+import subprocess
 import tempfile
 import threading
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from reviewgate.errors import GitError
+from reviewgate.verify.runner import kill_escaped
 from reviewgate.verify.worktree import (
     OWNER_FILE,
     PREFIX,
     RUNS_FILE,
     _git,
     boot_id,
+    common_dir,
     process_start,
     remove_worktree,
 )
@@ -52,8 +56,6 @@ class Cleanup:
 def remove_stale_once(git_dir: str) -> None:
     """remove_stale, once per process and repository; a failure is no reason to
     stop the verify run that found it."""
-    from reviewgate.verify.worktree import common_dir
-
     key = os.path.realpath(common_dir(git_dir))
     with _done_lock:
         if key in _done:
@@ -67,8 +69,6 @@ def remove_stale(git_dir: str, *, unowned: bool = False) -> Cleanup:
     """Remove the worktrees of verify runs whose reviewgate is gone: those this
     repository lists, and temporary directories of ours in $TMPDIR (whatever their
     repository). `unowned`: also those with no owner record."""
-    from reviewgate.verify.runner import kill_escaped
-
     removed: list[str] = []
     kept: list[str] = []
     killed = 0
@@ -167,10 +167,6 @@ def _runs(holder: str) -> list[str]:
 def cleanup_here() -> Cleanup:
     """`reviewgate verify --cleanup`: remove_stale for the repository of the current
     directory, owned or not."""
-    import subprocess
-
-    from reviewgate.errors import GitError
-
     found = subprocess.run(
         ["git", "rev-parse", "--absolute-git-dir"], capture_output=True, text=True, check=False
     )

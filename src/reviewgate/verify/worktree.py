@@ -20,8 +20,10 @@ the filters (`filter=lfs` …).
 from __future__ import annotations
 
 import fcntl
+import json
 import os
 import shutil
+import socket
 import subprocess
 import tempfile
 import threading
@@ -127,9 +129,6 @@ def clean_git_env() -> dict[str, str]:
 @contextmanager
 def temporary_worktree(git_dir: str, commit: str) -> Iterator[Path]:
     """A detached worktree registered at `commit`, empty until checkout_tree."""
-    from reviewgate.verify.stale import remove_stale_once
-
-    remove_stale_once(git_dir)
     holder = tempfile.mkdtemp(prefix=PREFIX)
     # A unique base name: git names the admin directory after it, and parallel
     # jobs must not race for the same name.
@@ -245,15 +244,11 @@ def _restore_link(directory: int, saved: bytes) -> None:
 def owner_record(git_dir: str) -> dict[str, object]:
     """Who owns a worktree: this process (pid, start time, boot and host, so a
     later pid of the same number is not mistaken for it) and the repository."""
-    import socket
-
     return {"pid": os.getpid(), "start": process_start(os.getpid()), "boot": boot_id(),
             "host": socket.gethostname(), "git_dir": os.path.abspath(git_dir)}
 
 
 def write_owner(holder: str, git_dir: str) -> None:
-    import json
-
     partial = os.path.join(holder, OWNER_FILE + ".new")
     with open(partial, "w", encoding="utf-8") as handle:
         json.dump(owner_record(git_dir), handle)
