@@ -155,7 +155,35 @@ def log_args(spec: RangeSpec, *, with_paths: bool) -> list[str]:
     if spec.max_count is not None:
         args.append(f"--max-count={spec.max_count}")
     # validate_revisions has refused every option that is not a revision selector.
-    return [*args, *spec.revisions, "--"]
+    options, _ = stdin_revisions(spec.revisions)
+    return [*args, *options, "--stdin", "--"]
+
+
+def stdin_revisions(revisions: Sequence[str]) -> tuple[list[str], str]:
+    """`revisions` split for `git log --stdin`: the options that stay on the command
+    line, and the text for stdin, one revision a line.
+
+    A server with 45,000 refs must not put a revision per ref on the command line
+    (E2BIG). git before 2.42 takes no option on stdin, and reads it with none of
+    the command line's `--not` in force: a revision that follows an odd number of
+    `--not` goes there as `^REV`. A range (A..B) or a parent shorthand (A^!, A^@)
+    that `--not` would flip stays on the command line, where git reads it as it did."""
+    options: list[str] = []
+    lines: list[str] = []
+    negated = False
+    for rev in revisions:
+        if rev.startswith("-"):
+            options.append(rev)
+            negated ^= rev == "--not"
+        elif not negated:
+            lines.append(rev)
+        elif rev.startswith("^") and ".." not in rev:
+            lines.append(rev[1:])
+        elif ".." in rev or rev.endswith(("^!", "^@", "^-")):
+            options.append(rev)
+        else:
+            lines.append(f"^{rev}")
+    return options, "".join(f"{line}\n" for line in lines)
 
 
 def read_commits(
@@ -170,7 +198,13 @@ def read_commits(
     # the trailers itself, so they are read only when a message needs the fallback.
     fallback: tuple[str, str] | None = None
     boundary = shallow_boundary(repo)
-    process = repo.git.log(*log_args(spec, with_paths=with_paths), as_process=True)
+    import subprocess
+
+    _, revisions = stdin_revisions(spec.revisions)
+    process = repo.git.log(
+        *log_args(spec, with_paths=with_paths), as_process=True, istream=subprocess.PIPE
+    )
+    _feed(process, revisions)
     count = 0
     try:
         for raw in parse_log_stream(read_chunks(process.stdout)):
@@ -220,6 +254,19 @@ def read_listed_commits(
     exclude = ("--not", *held_by) if held_by else ()
     spec = RangeSpec(("--no-walk=unsorted", "--ignore-missing", *listed, *exclude))
     return {commit.sha: commit for commit in read_commits(repo, spec, with_paths=False)}
+
+
+def _feed(process: object, text: str) -> None:
+    """Write the revisions to git's stdin and close it. git reads all of them before
+    it writes a line, so this cannot block on git's output."""
+    stdin = process.proc.stdin  # type: ignore[attr-defined]
+    try:
+        stdin.write(text.encode("utf-8", "surrogateescape"))
+    except BrokenPipeError:
+        pass  # git stopped early (a bad revision): its stderr says why
+    finally:
+        with contextlib.suppress(OSError):
+            stdin.close()
 
 
 def _comment_char_for_history(repo: gitpython.Repo) -> str:
