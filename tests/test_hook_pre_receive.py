@@ -217,13 +217,24 @@ def test_gated_refs_can_be_limited(pusher: Repo, server: Path) -> None:
 
 
 def test_notes_refs_are_gated_only_when_named() -> None:
-    sha, zero = "a" * 40, "0" * 40
+    sha, zero, main = "a" * 40, "0" * 40, "b" * 40
     notes = (RefUpdate("refs/notes/reviewgate", zero, sha),)
-    plan = {"peeled": {sha: sha}, "default_branch": None, "existing": None}
+    plan = {"peeled": {sha: sha}, "trusted": main, "held": (main,)}
     assert plan_receive(notes, patterns=(), **plan) == ((), ())  # type: ignore[arg-type]
     ranges, _ = plan_receive(notes, patterns=("refs/notes/*",), **plan)  # type: ignore[arg-type]
-    # Notes refs never count as reviewed history, gated or not.
-    assert [r.revisions for r in ranges] == [(sha, "--not", "--exclude=refs/notes/*", "--all")]
+    # A new ref, notes or not, is read against the protected branches only.
+    assert [r.revisions for r in ranges] == [(sha, f"^{main}")]
+
+
+def test_protected_branches_are_gated_whatever_the_patterns() -> None:
+    sha, zero = "a" * 40, "0" * 40
+    update = (RefUpdate("refs/heads/main", zero, sha),)
+    plan = {"peeled": {sha: sha}, "trusted": None}
+    assert plan_receive(update, patterns=("refs/tags/*",), **plan) == ((), ())  # type: ignore[arg-type]
+    ranges, _ = plan_receive(  # type: ignore[arg-type]
+        update, patterns=("refs/tags/*",), protected=("refs/heads/main",), **plan
+    )
+    assert [r.revisions for r in ranges] == [(sha,)]
 
 
 def test_a_malformed_line_is_exit_2_in_one_line(server: Path) -> None:

@@ -74,7 +74,8 @@ def test_an_unborn_head_falls_back_to_main_and_says_so(repo: Repo, tmp_path: Pat
     repo.commit("chore: policy", {".reviewgate.yaml": "signoff:\n  required_for: none\n"})
     first = push(repo, "main")
     assert first.returncode == 0, out(first)
-    assert "new refs are judged by the built-in defaults" in out(first)
+    assert "neither it, main nor master exists yet" in out(first)
+    assert "every ref is judged by the built-in defaults" in out(first)
     # main's policy (no sign-off) judges a new branch, not the built-in defaults.
     repo.git("checkout", "-q", "-b", "topic")
     repo.commit(ASSISTED)
@@ -84,15 +85,20 @@ def test_an_unborn_head_falls_back_to_main_and_says_so(repo: Repo, tmp_path: Pat
     assert "judged by the policy at refs/heads/main" in out(result)
 
 
-def test_an_unborn_head_falls_back_to_the_only_branch(repo: Repo, tmp_path: Path) -> None:
+def test_an_unprotected_only_branch_judges_nothing(repo: Repo, tmp_path: Path) -> None:
     server = bare(tmp_path, branch="master")
     with_origin(repo, server)
     repo.commit("chore: policy", {".reviewgate.yaml": "signoff:\n  required_for: none\n"})
     assert push(repo, "main:trunk").returncode == 0
     repo.commit(ASSISTED)
+    # trunk is no protected branch: anyone may rewrite it, so its policy judges nothing.
     result = push(repo, "main:topic")
-    assert result.returncode == 0, out(result)
-    assert "judged by the policy at refs/heads/trunk" in out(result)
+    assert result.returncode == 1, out(result)
+    assert "RG301" in out(result) and "git symbolic-ref HEAD refs/heads/BRANCH" in out(result)
+    # Once HEAD names it, trunk is protected and its policy judges.
+    git(server, "symbolic-ref", "HEAD", "refs/heads/trunk")
+    again = push(repo, "main:topic")
+    assert again.returncode == 0, out(again)
 
 
 def test_a_signature_policy_does_not_block_the_first_push(
