@@ -7,34 +7,37 @@ the git processes started here inherit that environment and so see them. Nothing
 is written: git refuses ref updates during pre-receive, and a rejected push's
 objects are dropped with the quarantine.
 
-Each gated ref's new commits: `OLD..NEW` for an update; for a new ref the commits
-no existing GATED ref has (`NEW --not --exclude=refs/notes/* --all` when every ref
-but notes is gated): a commit parked on an ungated ref, a notes ref above all, was
-never reviewed and must not count as "already here". Deletions pass; tags are peeled.
+Each gated ref's new commits: `OLD..NEW` for an update (a non-fast-forward
+included: the commits NEW brings that OLD did not hold); for a new ref, every
+commit that no protected branch holds (`NEW ^MAIN ...`): a commit parked on a
+topic branch, a tag or a notes ref was never judged as the protected branch
+judges, and must not count as "already here". Tags are peeled. The protected
+branches (reviewgate.protected) are always gated, whatever reviewgate.refs says.
 
-Trust: the policy and the allowed signers are read at a revision the server
-already holds, never from the pushed commits: the ref's old value for an update,
-the default branch (HEAD) for a new ref, or when HEAD is unborn (a repository
-made with another default branch name) main, master or the only branch, with a
-note; built-in defaults when there is no branch yet, unless the server names a
-policy file (--config or REVIEWGATE_CONFIG).
+Trust: every ref of the push is judged by the policy and the allowed signers
+of the server's protected branch as it is BEFORE the push (HEAD's branch, else
+main, else master; reviewgate.policyRef first), never by the updated ref's own
+old value: a topic branch that relaxed its policy, or a rewound branch, judges
+nothing. A server policy file (--config, REVIEWGATE_CONFIG, reviewgate.policyFile)
+replaces the policy; with no protected branch yet, the built-in defaults judge,
+with a note. Deleting a protected branch, and a non-fast-forward of one that
+changes its policy or allowed signers, are refused (reviewgate.protected.refusals).
 
 Approvals pushed in the same push (refs/notes/reviewgate-approvals) are read at
 their pushed commit, which the quarantine holds, and verified against the trusted
 allowed signers as any other: `git push origin main refs/notes/reviewgate-approvals`
 works in one go. Refs are read one `git log` each, since each has its own
-trusted policy and its own exclusions: folding one ref's old value into another's
-walk would let commits accepted on an ungated ref slip into a gated one.
+exclusions, and revisions reach git on stdin (45,000 refs would overflow the
+command line).
 """
 
 from __future__ import annotations
 
 import fnmatch
-import os
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 
-from reviewgate.git.hookenv import DEFAULT_BRANCHES
+from reviewgate.git.protected import ServerTrust, refusals, server_trust
 from reviewgate.git.pushed_refs import (
     RefUpdate,
     is_notes_ref,
@@ -47,8 +50,6 @@ from reviewgate.model.result import GatherOptions
 from reviewgate.pipeline.run import run_check
 from reviewgate.report.text import render_text
 from reviewgate.signoff.approvals import APPROVALS_REF
-
-NOTES_EXCLUDED = ("--exclude=refs/notes/*", "--all")
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -67,21 +68,21 @@ class ReceiveRange:
     tip: str
     revisions: tuple[str, ...]
     trusted: str | None
-
-    @property
-    def is_new(self) -> bool:
-        """Judged as a new ref: by the default branch, against the other refs."""
-        return self.trusted is None or self.revisions[1:] != (f"^{self.trusted}",)
+    is_new: bool = False
 
     def describe(self) -> str:
-        if not self.is_new and self.trusted is not None:
-            return f"{self.update.ref} ({short(self.trusted)}..{short(self.tip)})"
-        return f"{self.update.ref} (new: {short(self.tip)}, the commits no other ref has)"
+        if not self.is_new:
+            return f"{self.update.ref} ({short(self.revisions[1][1:])}..{short(self.tip)})"
+        return (f"{self.update.ref} (new: {short(self.tip)}, the commits no protected "
+                "branch has)")
 
 
-def is_gated(ref: str, patterns: Sequence[str]) -> bool:
+def is_gated(ref: str, patterns: Sequence[str], protected: Sequence[str] = ()) -> bool:
     """No patterns gate every ref but notes refs (approvals, the verify cache:
-    bookkeeping, not history under review); `*` in a pattern also matches `/`."""
+    bookkeeping, not history under review); `*` in a pattern also matches `/`.
+    A protected branch is always gated: its policy judges every push."""
+    if ref in protected:
+        return True
     if not patterns:
         return not is_notes_ref(ref)
     return any(fnmatch.fnmatchcase(ref, p) for p in patterns)
@@ -92,18 +93,20 @@ def plan_receive(
     peeled: Mapping[str, str | None],
     *,
     patterns: Sequence[str],
-    default_branch: str | None,
-    existing: Sequence[str] | None,
+    trusted: str | None,
+    protected: Sequence[str] = (),
+    held: Sequence[str] = (),
 ) -> tuple[tuple[ReceiveRange, ...], tuple[str, ...]]:
     """The ranges to check, and notes on pushed refs left unchecked. Pure.
 
-    `existing` holds the commits of the gated refs already here, excluded from a
-    new ref's range; None excludes every ref but notes refs, as when no patterns
-    are set (every other ref is gated)."""
+    `protected` names the protected branches (always gated), `held` their commits
+    before the push: a new ref's range is what none of them holds. `trusted`
+    judges every range."""
     ranges: list[ReceiveRange] = []
     skipped: list[str] = []
+    exclusions = tuple(f"^{oid}" for oid in dict.fromkeys(held))
     for update in updates:
-        if update.is_deletion or not is_gated(update.ref, patterns):
+        if update.is_deletion or not is_gated(update.ref, patterns, protected):
             continue
         tip = peeled.get(update.new)
         if tip is None:
@@ -111,13 +114,9 @@ def plan_receive(
             continue
         old = None if update.is_creation else peeled.get(update.old)
         if old is not None:
-            ranges.append(ReceiveRange(update, tip, (tip, f"^{old}"), old))
-            continue
-        if existing is None:
-            revisions: tuple[str, ...] = (tip, "--not", *NOTES_EXCLUDED)
+            ranges.append(ReceiveRange(update, tip, (tip, f"^{old}"), trusted))
         else:
-            revisions = (tip, *(f"^{oid}" for oid in dict.fromkeys(existing)))
-        ranges.append(ReceiveRange(update, tip, revisions, default_branch))
+            ranges.append(ReceiveRange(update, tip, (tip, *exclusions), trusted, is_new=True))
     return tuple(ranges), tuple(skipped)
 
 
@@ -130,29 +129,32 @@ def pre_receive_hook(
 ) -> tuple[int, str]:
     """(exit status, text for stderr). 1 rejects the whole push."""
     updates = parse_pre_receive(stdin_text)
-    if not any(not u.is_deletion for u in updates):
+    if not updates:
         return 0, ""
     repo = open_repo(cwd)
+    trust = server_trust(repo, config)
     patterns = tuple(patterns) or _configured_patterns(repo)
     peeled = peel_commits(repo, [oid for u in updates for oid in (u.old, u.new)])
-    default_branch, branch_note = _default_branch(repo, config)
+    refused = refusals(repo, updates, peeled, trust)
     ranges, skipped = plan_receive(
         updates,
         peeled,
         patterns=patterns,
-        default_branch=default_branch,
-        existing=_gated_ref_commits(repo, patterns) if patterns else None,
+        trusted=trust.trusted,
+        protected=trust.protected,
+        held=tuple(trust.tips.values()),
     )
     lines = [f"reviewgate: {note}" for note in skipped]
-    if branch_note and any(r.is_new for r in ranges):
-        lines.append(f"reviewgate: note: {branch_note}")
+    if trust.note and ranges:
+        lines.append(f"reviewgate: note: {trust.note}")
+    lines.extend(f"reviewgate: refused: {line}" for line in refused)
     approvals_at = _pushed_approvals(updates, peeled)
     where = repo.git_dir
     rejected = 0
     checked = 0
     unapproved = False
     for receive in ranges:
-        result = _check(receive, config, str(where), approvals_at)
+        result = _check(receive, trust, str(where), approvals_at)
         checked += len(result.commits)
         if result.findings or result.notes:
             lines.extend(_render(result, receive).splitlines())
@@ -168,7 +170,9 @@ def pre_receive_hook(
         )
     if rejected:
         lines.extend(_HOW_TO_FIX)
-    return (1 if rejected else 0), "".join(f"{line}\n" for line in lines)
+    elif refused:
+        lines.append(_HOW_TO_FIX[0])
+    return (1 if rejected or refused else 0), "".join(f"{line}\n" for line in lines)
 
 
 _HOW_TO_FIX = (
@@ -176,8 +180,9 @@ _HOW_TO_FIX = (
     "reviewgate: fix the commits listed above (each hint names the line to add or replace;",
     "reviewgate: `git commit --amend` rewrites the last commit, `git rebase -i` with `reword`",
     "reviewgate: an older one), then push again. The policy judging a push is the one the",
-    "reviewgate: server already has (the ref's old value, or the default branch for a new",
-    "reviewgate: ref): changing .reviewgate.yaml in the same push does not change it.",
+    "reviewgate: server's protected branch (HEAD's, main or master) holds before the push:",
+    "reviewgate: changing .reviewgate.yaml in the same push, or on any branch, does not",
+    "reviewgate: change it.",
 )
 
 
@@ -200,11 +205,11 @@ def _pushed_approvals(
 
 
 def _check(
-    receive: ReceiveRange, config: str | None, where: str, approvals_at: str | None
+    receive: ReceiveRange, trust: ServerTrust, where: str, approvals_at: str | None
 ) -> CheckResult:
     return run_check(
         revisions=receive.revisions,
-        config=config,
+        config=trust.policy_file,
         cwd=where,
         deepen=False,  # a server never fetches
         policy_from=receive.trusted,
@@ -217,62 +222,13 @@ def _check(
             approvals_at=approvals_at,
             # A fix's test commit already on the server goes up with it for review
             # unless the default branch holds it: the same rule as pre-push's.
-            merged=("HEAD", *(f"refs/heads/{name}" for name in DEFAULT_BRANCHES)),
+            merged=("HEAD", *trust.protected),
         ),
     )
 
 
 def _render(result: CheckResult, receive: ReceiveRange) -> str:
     return render_text(replace(result, range=receive.describe()))
-
-
-def _default_branch(repo: object, config: str | None) -> tuple[str | None, str | None]:
-    """The commit whose policy judges a new ref, and a note when it is not HEAD's.
-
-    HEAD is unborn in an empty repository, and also when the repository was made
-    with another default branch name than the one people push (`init -b master`,
-    everyone pushes main): then main, master, or the only branch judges."""
-    out = repo.git.for_each_ref(  # type: ignore[attr-defined]
-        "--format=%(objectname) %(refname)", "refs/heads/"
-    )
-    branches = {ref: oid for oid, ref in (ln.split(" ", 1) for ln in out.splitlines() if ln)}
-    head = _symbolic_head(repo)
-    if head is None or head in branches:
-        if head is not None:
-            return branches[head], None
-        return _rev_commit(repo, "HEAD"), None  # a detached HEAD
-    fallback = next((r for r in ("refs/heads/main", "refs/heads/master") if r in branches), None)
-    if fallback is None and len(branches) == 1:
-        fallback = next(iter(branches))
-    if fallback is not None:
-        return branches[fallback], (
-            f"HEAD names {head}, which does not exist; new refs are judged by the policy "
-            f"at {fallback} ({short(branches[fallback])})"
-        )
-    names_policy = config or os.environ.get("REVIEWGATE_CONFIG")
-    judge = "the server's policy file" if names_policy else "the built-in defaults"
-    if not branches:
-        return None, f"the server has no branch yet; new refs are judged by {judge}"
-    return None, (
-        f"HEAD names {head}, which does not exist, and neither main, master nor a single "
-        f"branch stands in; new refs are judged by {judge}"
-    )
-
-
-def _symbolic_head(repo: object) -> str | None:
-    try:
-        out = repo.git.symbolic_ref("--quiet", "HEAD")  # type: ignore[attr-defined]
-    except Exception:  # a detached HEAD
-        return None
-    return out.strip() or None
-
-
-def _rev_commit(repo: object, rev: str) -> str | None:
-    try:
-        out = repo.git.rev_parse("--verify", "--quiet", f"{rev}^{{commit}}")  # type: ignore[attr-defined]
-    except Exception:
-        return None
-    return out.strip() or None
 
 
 def _configured_patterns(repo: object) -> tuple[str, ...]:
@@ -282,21 +238,3 @@ def _configured_patterns(repo: object) -> tuple[str, ...]:
     except Exception:  # GitPython raises several errors for an unset key
         return ()
     return tuple(str(v) for v in values if str(v).strip())
-
-
-def _gated_ref_commits(repo: object, patterns: Sequence[str]) -> tuple[str, ...]:
-    """The commits of the existing refs that `patterns` gate (tags peeled once).
-    Notes refs never count, even when gated: their commits are no reviewed history."""
-    out = repo.git.for_each_ref(  # type: ignore[attr-defined]
-        "--format=%(objecttype) %(objectname) %(*objecttype) %(*objectname) %(refname)"
-    )
-    commits = []
-    for line in out.splitlines():
-        kind, oid, target_kind, target, ref = line.split(" ", 4)
-        if is_notes_ref(ref) or not is_gated(ref, patterns):
-            continue
-        if kind == "commit":
-            commits.append(oid)
-        elif target_kind == "commit":
-            commits.append(target)
-    return tuple(commits)
