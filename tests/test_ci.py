@@ -513,9 +513,18 @@ def test_gitlab_merge_request_pipeline(world: World) -> None:
 
     ci = _detect(ci_path, env)
 
-    assert ci is not None and (ci.provider, ci.base, ci.head) == ("gitlab", s["m3"], s["f2"])
+    # The target branch, fetched as it is now, is trusted; the diff base bounds the range.
+    assert ci is not None and (ci.provider, ci.head) == ("gitlab", s["f2"])
+    assert (ci.base, ci.fetch) == (
+        "refs/remotes/origin/main",
+        ("+refs/heads/main:refs/remotes/origin/main",),
+    )
+    assert ci.revisions == (f"{s['m3']}..{s['f2']}",)
     assert _revs(ci_path, ci) == {s["f1"], s["f2"]}
     assert "!7" in ci.describe
+    del env["CI_MERGE_REQUEST_TARGET_BRANCH_NAME"]
+    with pytest.raises(CiEnvironmentError, match="REVIEWGATE_BASE"):
+        _detect(ci_path, env)
 
 
 def test_gitlab_merged_results_pipeline_checks_the_source_commits(world: World) -> None:

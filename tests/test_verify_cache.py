@@ -223,6 +223,8 @@ def test_the_command_comes_from_the_trusted_policy_only(repo: Repo, tmp_path: Pa
         "GITLAB_CI": "true", "CI": "true", "CI_PIPELINE_SOURCE": "merge_request_event",
         "CI_MERGE_REQUEST_DIFF_BASE_SHA": base, "CI_COMMIT_SHA": repo.head(),
         "CI_MERGE_REQUEST_TARGET_BRANCH_NAME": "main",
+        # The target branch's tip (merged results), trusted; else origin/main.
+        "CI_MERGE_REQUEST_TARGET_BRANCH_SHA": base,
     })
     assert ci.returncode == 0, ci.stdout + ci.stderr
     assert not evil_log.exists()
