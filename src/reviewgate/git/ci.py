@@ -198,21 +198,31 @@ def _gitlab(environ: Mapping[str, str], repo: gitpython.Repo) -> CiRange | None:
         )
         target = _env_sha(environ, "CI_MERGE_REQUEST_TARGET_BRANCH_SHA", required=False)
         diff_base = _env_sha(environ, "CI_MERGE_REQUEST_DIFF_BASE_SHA", required=False)
-        if not (diff_base or target):
+        name = environ.get("CI_MERGE_REQUEST_TARGET_BRANCH_NAME", "").strip()
+        # The trusted base is the target branch as it is now: GitLab's own sha in a
+        # merged results pipeline, else the target fetched from origin. The diff base
+        # (the merge base) only bounds the range: a branch started before the policy
+        # existed must not be judged by the built-in defaults.
+        fetch: tuple[str, ...] = ()
+        if target:
+            base = target
+        elif name and not name.startswith("-"):
+            base = f"refs/remotes/{REMOTE}/{name}"
+            fetch = (f"+refs/heads/{name}:{base}",)
+        else:
             raise CiEnvironmentError(
-                "GitLab merge request pipeline without CI_MERGE_REQUEST_DIFF_BASE_SHA: "
+                "GitLab merge request pipeline without CI_MERGE_REQUEST_TARGET_BRANCH_NAME: "
                 "set REVIEWGATE_BASE to the target branch"
             )
-        start = diff_base or target
+        start = diff_base or base
         iid = environ.get("CI_MERGE_REQUEST_IID", "?")
-        # The target branch's tip, when GitLab names it, is the policy in force there
-        # now; the diff base is an older commit of the same branch.
         return CiRange(
             "gitlab",
-            target or diff_base,
+            base,
             head,
             (f"{start}..{head}",),
             f"merge request !{iid}: {_short(start)}..{_short(head)}",
+            fetch,
         )
     if source not in ("", "push"):
         return None

@@ -121,6 +121,12 @@ def _check(
     if spec is not None and (deepen if deepen is not None else ci is not None):
         refspecs = ci.fetch if ci is not None else ()
         if not deepen_for(repo, spec.revisions, max_count=spec.max_count, refspecs=refspecs):
+            if refspecs and not is_shallow(repo):
+                raise GitError(
+                    f"cannot fetch {refspecs[0].lstrip('+').split(':')[0]} from origin: it "
+                    f"holds the policy that judges {ci.describe if ci else spec.describe()}; "
+                    "fetch it, or set REVIEWGATE_BASE to the target branch's commit"
+                )
             raise ShallowCloneError(
                 f"shallow clone: cannot fetch the history of {spec.describe()}; {SHALLOW_FIX}"
             )
