@@ -10,6 +10,7 @@ from pathlib import Path
 
 from reviewgate.errors import GitError, ShallowCloneError
 from reviewgate.git.ci import detect_ci_range, policy_differs, policy_text_at
+from reviewgate.git.config_path import path_in_tree
 from reviewgate.git.repo import (
     SHALLOW_FIX,
     RangeSpec,
@@ -28,7 +29,7 @@ from reviewgate.pipeline.gather import gather_evidence, pairs_enabled
 from reviewgate.pipeline.range_rules import run_range_rules
 from reviewgate.pipeline.rules import run_rules
 from reviewgate.policy.files import find_policy_file, load_policy
-from reviewgate.policy.schema import Policy
+from reviewgate.policy.schema import POLICY_FILE_NAME, Policy
 from reviewgate.signoff.gather import signers_note
 
 TYPE_CHECKING = False
@@ -185,19 +186,27 @@ def trusted_policy(
 ) -> tuple[Policy, tuple[str, ...]]:
     """The policy that judges the range, and notes about it.
 
-    An explicit --config (or REVIEWGATE_CONFIG) is the user's own choice. Otherwise,
-    with a trusted revision (CI's base, or --policy-from), the policy is read there
+    With a trusted revision (CI's base, --policy-from), the policy is read there
     and not from the commits under check, so a change cannot relax the policy that
-    judges it; such a change is reported."""
+    judges it; such a change is reported. A file named by --config (or
+    REVIEWGATE_CONFIG) inside the working tree is read there too; only a file
+    outside it, or any file without a trusted revision, is read as it is."""
     root = repo_root(repo)  # type: ignore[arg-type]
-    if trusted is None or config or os.environ.get("REVIEWGATE_CONFIG"):
+    given = config or os.environ.get("REVIEWGATE_CONFIG") or None
+    path = POLICY_FILE_NAME
+    if given and trusted is not None:
+        path = path_in_tree(repo, given) or ""
+    if trusted is None or not path:
         return load_repo_policy(config, root), ()
-    text = policy_text_at(repo, trusted)
-    source = f"{short_rev(trusted)}:.reviewgate.yaml"
+    text = policy_text_at(repo, trusted, path)
+    source = f"{short_rev(trusted)}:{path}"
     policy = load_policy(None, text=text, source=source) if text is not None else load_policy(None)
     notes: tuple[str, ...] = ()
+    if text is None and given:
+        notes = (f"the policy file {given} is not in the trusted revision {short_rev(trusted)} "
+                 f"(as {path}); the built-in defaults judge this range",)
     try:
-        differs = policy_differs(repo, trusted, head)
+        differs = policy_differs(repo, trusted, head, path)
     except GitError:
         # The trusted revision was read just above, so the head is what is missing.
         raise GitError(
@@ -205,7 +214,7 @@ def trusted_policy(
             f"first (`git fetch origin {head}`), or check out with fetch-depth: 0"
         ) from None
     if differs:
-        notes = (
+        notes += (
             f"the policy at {short_rev(head)} differs from the trusted one at "
             f"{short_rev(trusted)}; "
             "the trusted policy judges this range, the change applies once it is merged",
