@@ -7,8 +7,10 @@ git.RangeSpec, together with the trusted revision whose policy judges them: a pu
 request must not be able to relax the policy that judges it.
 
 The git calls here are few and cheap (`rev-parse`, `merge-base --is-ancestor`):
-presence and ancestry decide how a push is read. Nothing is fetched here; what a
-range needs from the remote is listed in CiRange.fetch for shallow.deepen_for.
+presence and ancestry decide how a push is read. What a range needs from the
+remote is listed in CiRange.fetch for shallow.deepen_for; the one fetch here is a
+push's old tip that the clone lacks (a force-push), fetched by id, since it is
+the trusted base of a push to the default branch.
 """
 
 from __future__ import annotations
@@ -265,6 +267,13 @@ def _push_range(
         return CiRange(provider, None, after, (), f"{ref} deleted: no commits to check")
     head = _commit(repo, after) or after
     old = None if _is_zero(before) else _commit(repo, before)
+    if old is None and not _is_zero(before) and (forced or not is_shallow(repo)):
+        # A force-push's old tip that the clone never had: fetch it by id, since it
+        # judges a push to the default branch (shallow.deepen_for brings the old tip
+        # of a fast-forward in a shallow clone).
+        from reviewgate.git.shallow import fetch_commit
+
+        old = _commit(repo, before) if fetch_commit(repo, before, REMOTE) else None
     # In a shallow clone `before` may be absent, or cut off from `after`, until the
     # history is deepened; nothing said force-push, so read it as a fast-forward.
     if (
@@ -286,15 +295,31 @@ def _push_range(
     revisions = (head, "--not", *([old] if old else []), *excludes, "--remotes")
     how = "creating" if _is_zero(before) else "rewriting"
     describe = f"push {how} {ref}: commits of {_short(head)} on no other remote branch"
+    gone = old is None and not _is_zero(before)
     if branch is not None and branch == default_branch:
         # The default branch's own old tip was the policy in force; there is none
-        # when the branch is first pushed.
+        # when the branch is first pushed. Without it, only the pushed tree's own
+        # policy would be left, which must never judge the push.
+        if gone:
+            raise _old_tip_gone(ref, before)
         return CiRange(provider, old, head, revisions, describe)
     if not default_branch:
+        if gone:
+            raise _old_tip_gone(ref, before)
         return CiRange(provider, None, head, revisions, describe)
     tracking = f"refs/remotes/{REMOTE}/{default_branch}"
     fetch = () if _commit(repo, tracking) else (f"+refs/heads/{default_branch}:{tracking}",)
     return CiRange(provider, tracking, head, revisions, describe, fetch)
+
+
+def _old_tip_gone(ref: str, before: str) -> GitError:
+    return GitError(
+        f"push to {ref}: its old tip {_short(before)} is not in this clone and {REMOTE} "
+        f"does not hand it out (`git fetch {REMOTE} {before}` failed), so the policy that "
+        f"was in force cannot be read, and the pushed commits' own policy must not judge "
+        f"them; set REVIEWGATE_BASE to a commit of {ref.removeprefix('refs/heads/')} that "
+        "you trust (a release tag, say), or check this push in a pull request"
+    )
 
 
 # -- helpers ---------------------------------------------------------------------

@@ -139,6 +139,13 @@ def _fetch_shallow(repo: gitpython.Repo, remote: str, depth_option: str) -> bool
         return False
 
 
+def fetch_commit(repo: gitpython.Repo, sha: str, remote: str = "origin") -> bool:
+    """Fetch one commit by its id (a force-push's old tip that this clone never had),
+    moving no ref; True when it is here afterwards. Most servers hand out any
+    commit they hold by id (protocol v2); a pruned one is gone for good."""
+    return _fetch_refspecs(repo, remote, [sha], 1)
+
+
 def _fetch_refspecs(repo: gitpython.Repo, remote: str, refspecs: Sequence[str], depth: int) -> bool:
     """Fetch `refspecs`; in a shallow clone only `depth` commits of each, since
     their whole history may be most of the repository. The deepening rounds that
