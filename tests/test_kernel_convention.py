@@ -4,8 +4,9 @@ human's `Signed-off-by:` (`git commit -s`), and never a tool in Signed-off-by.
 Under `signoff.trailers: [Signed-off-by]`:
 - with `not_author: false`, the developer's own tree passes on the author's
   sign-off (in the kernel the human who submits takes responsibility for it);
-- with the default `not_author: true`, a commit passes once a maintainer applies it
-  with `git am -s`, adding a second Signed-off-by, and fails before (RG302);
+- with the default `not_author: true`, the author's and the applying maintainer's
+  Signed-off-by (`git am -s`) are no review: the maintainer is the committer (RG302);
+  a reviewer's Reviewed-by collected on the list, applied with the patch, is;
 - a commit that a tool signed off fails with RG103 and RG302.
 """
 
@@ -56,7 +57,7 @@ def test_a_developer_tree_that_follows_the_convention_passes(
     assert findings(strict.stdout) == ["RG302"]
 
 
-def test_a_maintainer_applying_the_patch_with_am_s_signs_it_off(
+def test_a_maintainer_applying_the_patch_with_am_s_is_its_committer(
     repo: Repo, tmp_path: Path
 ) -> None:
     repo.commit("init\n", {"net/core.c": "int x;\n"})
@@ -69,8 +70,19 @@ def test_a_maintainer_applying_the_patch_with_am_s_signs_it_off(
     signers = git(tree, "log", "-1", "--format=%(trailers:key=Signed-off-by,valueonly)").stdout
     assert signers.split("\n")[:2] == ["Ada Author <ada@example.org>",
                                        "Grace Maintainer <grace@example.org>"]
+    reviewed = KERNEL.replace("[Signed-off-by]", "[Signed-off-by, Reviewed-by]")
     result = reviewgate(tree, "check", "HEAD~1..HEAD", "--config",
-                        write_policy(tmp_path, KERNEL))
+                        write_policy(tmp_path, reviewed))
+    assert result.returncode == 1
+    assert findings(result.stdout) == ["RG302"] and "its committer" in result.stdout
+    # The review that a list collects, applied with the patch (as b4 does).
+    git(tree, "reset", "-q", "--hard", "HEAD~1")
+    collected = patch.replace("Signed-off-by: Ada Author <ada@example.org>",
+                              "Signed-off-by: Ada Author <ada@example.org>\n"
+                              "Reviewed-by: Rita Reviewer <rita@example.org>")
+    git(tree, "am", "-q", "-s", input=collected, env=GRACE)
+    result = reviewgate(tree, "check", "HEAD~1..HEAD", "--config",
+                        write_policy(tmp_path, reviewed))
     assert result.returncode == 0, result.stdout + result.stderr
 
 

@@ -1,8 +1,9 @@
 """RG302/RG303: who counts as a commit's author, and who is a tool, for sign-offs.
 
-Real repositories and `reviewgate check`: the committer who ran a tool and the
-co-authors are authors; a maintainer who applied someone else's patch is not; a
-sign-off needs a real address; near misses of a tool's address are still the tool."""
+Real repositories and `reviewgate check`: the committer (who ran a tool, or who
+applied someone else's patch) and the co-authors are authors; addresses are
+compared without sub-addressing (m+ai@ is m@); a sign-off needs a real address;
+near misses of a tool's address are still the tool."""
 
 from __future__ import annotations
 
@@ -51,15 +52,44 @@ def test_a_co_author_is_an_author(repo: Repo) -> None:
     assert codes(repo, base) == ["RG302"]  # the first commit only
 
 
-def test_a_committer_who_applied_a_human_authors_patch_may_sign_it_off(repo: Repo) -> None:
+def test_the_committer_is_an_author_whoever_wrote_the_patch(repo: Repo) -> None:
     base = repo.commit("base\n", {"a.py": "1\n"})
     repo.commit(f"{ASSISTED}Reviewed-by: {GRACE}\n", {"b.py": "2\n"}, author=ADA, committer=GRACE)
-    assert codes(repo, base) == []
-    # Kernel style: Ada's own Signed-off-by, then the applying maintainer's.
-    applied = repo.head()
-    repo.commit(f"{ASSISTED}Signed-off-by: {ADA}\nSigned-off-by: {GRACE}\n", {"c.py": "3\n"},
-                author=ADA, committer=GRACE)
-    assert codes(repo, applied, "signoff:\n  trailers: [Signed-off-by]\n") == []
+    [(code, message)] = signoff_findings(repo, base)
+    assert code == "RG302" and "its committer" in message
+    # Kernel style: Ada's own Signed-off-by, then the applying maintainer's; a
+    # reviewer's trailer, collected when the patch was applied, is the review.
+    kernel = "signoff:\n  trailers: [Signed-off-by, Reviewed-by]\n"
+    applied = repo.commit(f"{ASSISTED}Signed-off-by: {ADA}\nSigned-off-by: {GRACE}\n",
+                          {"c.py": "3\n"}, author=ADA, committer=GRACE)
+    assert codes(repo, f"{applied}~1", kernel) == ["RG302"]
+    repo.commit(f"{ASSISTED}Signed-off-by: {ADA}\nReviewed-by: {ANN}\nSigned-off-by: {GRACE}\n",
+                {"d.py": "4\n"}, author=ADA, committer=GRACE)
+    assert codes(repo, applied, kernel) == []
+
+
+@pytest.mark.parametrize("author, committer", [
+    ("Ann AI <ann+ai@example.org>", ANN),  # her agent's sub-address
+    ("Claude <claude@example.org>", ANN),  # a tool by name only, committed by Ann
+    (ADA, "Ann <ANN+work@Example.org>"),  # Ann committed someone else's patch
+])
+def test_self_review_through_an_alias_or_as_committer(
+    repo: Repo, author: str, committer: str
+) -> None:
+    base = repo.commit("base\n", {"a.py": "1\n"})
+    repo.commit(f"{ASSISTED}Reviewed-by: {ANN}\n", {"b.py": "2\n"},
+                author=author, committer=committer)
+    assert codes(repo, base) == ["RG302"]
+    # Grace, who neither wrote nor committed it, may.
+    own = repo.commit(f"{ASSISTED}Reviewed-by: {GRACE}\n", {"c.py": "3\n"},
+                      author=author, committer=committer)
+    assert codes(repo, f"{own}~1") == []
+
+
+def test_a_reviewer_with_a_sub_address_is_the_same_reviewer(repo: Repo) -> None:
+    base = repo.commit("base\n", {"a.py": "1\n"})
+    repo.commit(f"{ASSISTED}Reviewed-by: Grace <grace+review@example.org>\n", {"b.py": "2\n"})
+    assert codes(repo, base, "signoff:\n  reviewers: [grace@example.org]\n") == []
 
 
 @pytest.mark.parametrize("reviewer", [

@@ -147,10 +147,21 @@ def test_a_signed_merge_and_a_signed_amended_commit(repo: Repo, keys: Keys) -> N
         f"Merge branch 'side'\n\nReviewed-by: {GRACE}", env=env)
     assert [code for code, _ in findings(repo, base)] == ["RG301"]
     repo.git("reset", "-q", "--hard", "HEAD^1")
+    # Amending Ada's commit makes Grace its committer: her sign-off is no second
+    # person's review (RG302), signed or not.
     git(repo.path, "commit", "-q", "--amend", "-S", "--no-edit", "--trailer",
         f"Reviewed-by: {GRACE}", env=env)
     git(repo.path, "merge", "-q", "--no-ff", "-S", "side", "-m",
         f"Merge branch 'side'\n\nReviewed-by: {GRACE}", env=env)
+    [(code, message)] = findings(repo, base)
+    assert code == "RG302" and "its committer" in message
+    # Signed off from outside the commit, by a signed statement of the range.
+    repo.git("reset", "-q", "--hard", "HEAD^1")
+    repo.git("reset", "-q", "--hard", "HEAD^1")
+    repo.git("merge", "-q", "--no-ff", "--no-edit", "side")
+    git(repo.path, "commit", "-q", "--allow-empty", "-S", "-m",
+        f"review: sign off\n\nSignoff-range: {base}..{repo.head()}\nReviewed-by: {GRACE}",
+        env=env)
     assert findings(repo, base) == []
 
 
