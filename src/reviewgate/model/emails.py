@@ -34,14 +34,17 @@ def reviewer_email(entry: str) -> str:
 def normal_email(email: str) -> str:
     """An email as sign-offs compare it: lower case, and the spellings that name the
     same mailbox made one: `ann@example.org.` (a fully qualified domain's trailing
-    dot) and `"ann"@example.org` (a quoted local part)."""
+    dot), `"ann"@example.org` (a quoted local part) and `ann+tag@example.org`
+    (sub-addressing: mail to it reaches ann@example.org, so it is ann's address;
+    GitHub's `ID+login@users.noreply.github.com` keeps its unique ID)."""
     text = email.strip().lower()
     local, at, domain = text.rpartition("@")
     if not at:
         return text
     if len(local) >= 2 and local[0] == local[-1] == '"':
         local = local[1:-1]
-    return f"{local}@{domain.rstrip('.')}"
+    mailbox = local.split("+", 1)[0]
+    return f"{mailbox or local}@{domain.rstrip('.')}"
 
 
 

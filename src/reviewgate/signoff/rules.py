@@ -109,8 +109,9 @@ def self_signoff(commit: Commit, signoffs: Sequence[SignOff], tools: Sequence[Si
     """## What it does
     Finds covered commits whose every sign-off is by one of the commit's authors
     (when `signoff.not_author` is true: the author, a `Co-authored-by` person, and
-    the committer when the author is a tool, i.e. the person who ran it; emails
-    compared without case) or by a tool or bot: an AI tool from the registry or
+    the committer, who ran the tool or applied, amended or rebased the commit;
+    emails compared without case or sub-address, `m+ai@x.org` being `m@x.org`)
+    or by a tool or bot: an AI tool from the registry or
     `assistance.tools`, an address in a tool vendor's no-reply space, or an account
     whose login ends in `[bot]`.
 
@@ -143,8 +144,10 @@ def self_signoff(commit: Commit, signoffs: Sequence[SignOff], tools: Sequence[Si
     who = " and ".join(sorted(kinds))
     shown = ", ".join(f"`{s.line}`" for s in signoffs[:3])
     return ("RG302", f"every sign-off is by {who}: {shown}",
-            "a person who did not write it (not its author, a co-author, or the committer "
-            "who ran the tool) reviews it and adds `Reviewed-by: Name <email>`"
+            "a person who neither wrote nor committed it reviews it and signs it off "
+            "(`Reviewed-by: Name <email>`; amending the commit makes the reviewer its "
+            "committer, so sign off on the merge, in a `Signoff-range` commit or with "
+            "`reviewgate approve`)"
             + ("; remove the tool's sign-off" if tools else ""))
 
 

@@ -124,25 +124,28 @@ def is_tool_reviewer(person: Person, extra_tools: Iterable[ToolLike] = ()) -> bo
     word = _compact(local.split("+", 1)[0])
     if domain in _VENDOR_DOMAINS:
         return word in _NO_REPLY or word in _TOOL_WORDS
-    login = github_login(name, email)
+    login = github_login(name, person.email)  # the login follows the "ID+"
     return bool(login) and _compact(login) in _GITHUB_TOOL_LOGINS
 
 
 def commit_authors(commit: Commit, extra_tools: Iterable[ToolLike] = ()) -> dict[str, str]:
     """The people who wrote `commit`, as normal email -> role, for `not_author`.
 
-    The author and every `Co-authored-by` wrote it. The committer did too when the
-    author is a tool or bot: that is the person who ran the agent. When the author
-    is a different human, the committer applied that person's patch (`git am -s`,
-    a maintainer's tree) and may sign it off as its reviewer (docs/signoff.md)."""
+    The author and every `Co-authored-by` wrote it, and so did the committer: when
+    the author is a tool or bot, the committer is the person who ran it; when the
+    author is someone else, the committer made the commit what it is (applied,
+    amended, rebased it), so their sign-off is no second person's review either
+    (docs/signoff.md). Addresses are compared in normal form: `m+ai@example.org` is
+    `m@example.org`."""
     people = {normal_email(commit.author.email): "its author"}
     for key, value in commit.trailers:
         if key.lower() == "co-authored-by":
             _, email = parse_ident(value)
             if plausible_email(email):
                 people.setdefault(normal_email(email), "its co-author")
-    if is_tool_reviewer(commit.author, extra_tools):
-        people.setdefault(normal_email(commit.committer.email), "its committer, who ran the tool")
+    role = ("its committer, who ran the tool" if is_tool_reviewer(commit.author, extra_tools)
+            else "its committer")
+    people.setdefault(normal_email(commit.committer.email), role)
     return people
 
 
