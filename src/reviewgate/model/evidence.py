@@ -34,12 +34,18 @@ class LineSpan:
 @dataclass(frozen=True)
 class Hunk:
     """One `git diff -U0` hunk: the old lines it removes, the new lines it adds,
-    and their text (without the leading -/+)."""
+    and their text (without the leading -/+). `before` and `after` are the new
+    file's lines around it as far as the patch shows them (nearest last, and
+    nearest first): what RG204 needs to tell an early `return` at the top of an
+    existing test, or a skip marker on one."""
 
     old: LineSpan
     new: LineSpan
     removed: tuple[str, ...] = ()
     added: tuple[str, ...] = ()
+    # What the patch shows around it, which -U0 does not: not part of the change.
+    before: tuple[str, ...] = field(default=(), compare=False)
+    after: tuple[str, ...] = field(default=(), compare=False)
 
 
 @dataclass(frozen=True)
@@ -51,6 +57,7 @@ class FileDiff:
     status: str  # A, M, D, R, C, T
     hunks: tuple[Hunk, ...] = ()
     binary: bool = False
+    patched: bool = False  # its line changes were read (else: its paths only)
 
 
 @dataclass(frozen=True)

@@ -54,6 +54,10 @@ DIFF_TREE_ARGS: tuple[str, ...] = (
     "--diff-merges=first-parent",
 )
 
+# With three lines of context, for the test files RG204 reads: an added `return`
+# or skip marker is judged by the lines around it. Hunks are still split as -U0's.
+CONTEXT_DIFF_TREE_ARGS: tuple[str, ...] = tuple("-U3" if a == "-U0" else a for a in DIFF_TREE_ARGS)
+
 # The same, without the patch: paths only.
 RAW_DIFF_TREE_ARGS: tuple[str, ...] = tuple(a for a in DIFF_TREE_ARGS if a not in ("-p", "-U0"))
 
@@ -201,7 +205,9 @@ def _test_files(
             for section in lines
             for line in section
         )
-        files.append(FileDiff(change.path, change.old_path, change.status, hunks, binary))
+        files.append(
+            FileDiff(change.path, change.old_path, change.status, hunks, binary, patched=True)
+        )
     if at != len(sections):
         raise GitError(f"git diff-tree: {len(sections)} patches for {len(paths)} changed paths")
     return tuple(files)
@@ -222,27 +228,67 @@ def _is_test(change: ChangedPath, policy: Policy) -> bool:
 
 
 def _hunks(lines: list[bytes]) -> tuple[Hunk, ...]:
+    """The `-U0` hunks of one file's patch, read with any context (`-U3`): each run
+    of removed and added lines is one hunk, numbered as `git diff -U0` numbers it,
+    with the new file's lines the patch shows around it."""
     hunks: list[Hunk] = []
-    current: tuple[LineSpan, LineSpan] | None = None
-    removed: list[str] = []
-    added: list[str] = []
-    for line in lines:
-        found = _HUNK.match(line)
-        if found is not None:
-            if current is not None:
-                hunks.append(Hunk(current[0], current[1], tuple(removed), tuple(added)))
-            old = LineSpan(int(found.group(1)), _count(found.group(2)))
-            new = LineSpan(int(found.group(3)), _count(found.group(4)))
-            current, removed, added = (old, new), [], []
-        elif current is None:
-            continue  # the section's extended headers and ---/+++ lines
-        elif line.startswith(b"-"):
-            removed.append(_decode(line[1:]))
-        elif line.startswith(b"+"):
-            added.append(_decode(line[1:]))
-    if current is not None:
-        hunks.append(Hunk(current[0], current[1], tuple(removed), tuple(added)))
+    for start, body in _git_hunks(lines):
+        hunks.extend(_split(start, body))
     return tuple(hunks)
+
+
+def _git_hunks(lines: list[bytes]) -> list[tuple[tuple[int, int], list[bytes]]]:
+    """((old start, new start), body lines) of each `@@` hunk git wrote."""
+    found: list[tuple[tuple[int, int], list[bytes]]] = []
+    for line in lines:
+        header = _HUNK.match(line)
+        if header is not None:
+            old, new = int(header.group(1)), int(header.group(3))
+            # An empty side starts after its line `start` (git's -U0 convention).
+            old += 1 if _count(header.group(2)) == 0 else 0
+            new += 1 if _count(header.group(4)) == 0 else 0
+            found.append(((old, new), []))
+        elif found and line[:1] in (b" ", b"-", b"+"):
+            found[-1][1].append(line)
+    return found
+
+
+def _split(start: tuple[int, int], body: list[bytes]) -> list[Hunk]:
+    old_no, new_no = start
+    shown: list[str] = []  # the new file's lines, as the patch shows them
+    runs: list[tuple[int, int, int, list[str], list[str]]] = []  # (old, new, at, -, +)
+    in_run = False
+    for line in body:
+        text = _decode(line[1:])
+        if line[:1] == b" ":
+            shown.append(text)
+            old_no, new_no, in_run = old_no + 1, new_no + 1, False
+            continue
+        if not in_run:
+            runs.append((old_no, new_no, len(shown), [], []))
+            in_run = True
+        if line[:1] == b"-":
+            runs[-1][3].append(text)
+            old_no += 1
+        else:
+            runs[-1][4].append(text)
+            shown.append(text)
+            new_no += 1
+    hunks = []
+    for old, new, at, removed, added in runs:
+        end = at + len(added)
+        hunks.append(
+            Hunk(
+                # -U0 numbers an empty side by the line before it.
+                LineSpan(old if removed else old - 1, len(removed)),
+                LineSpan(new if added else new - 1, len(added)),
+                tuple(removed),
+                tuple(added),
+                tuple(shown[max(0, at - 3) : at]),
+                tuple(shown[end : end + 3]),
+            )
+        )
+    return hunks
 
 
 def _count(raw: bytes | None) -> int:

@@ -1,5 +1,6 @@
 """RG204's reading: the line changes of the test files a fix modifies or deletes
-(and the same files in its test commit), chosen from the paths that
+(and the same files in its test commit), and RG201's: those of the test files a
+pair rests on; chosen from the paths that
 reviewgate.pairs.diffs read first, and read while the other rules run.
 
 Trees are cheap for git to compare, blobs are not: only these files' patches are
@@ -15,7 +16,7 @@ from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from dataclasses import replace
 
 from reviewgate.model.evidence import CommitDiff, FileDiff
-from reviewgate.pairs.diffs import DIFF_TREE_ARGS, run_diff_tree
+from reviewgate.pairs.diffs import CONTEXT_DIFF_TREE_ARGS, run_diff_tree
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -48,14 +49,15 @@ def read_test_patches(
         return {}
     pathspec = covering_pathspec({path for chosen in wanted.values() for path in chosen})
     found = run_diff_tree(
-        repo, list(wanted), DIFF_TREE_ARGS, pathspec, policy, with_patch=True, only=wanted
+        repo, list(wanted), CONTEXT_DIFF_TREE_ARGS, pathspec, policy, with_patch=True, only=wanted
     )
     if pathspec and paths_only is not None:
         astray = [sha for sha in wanted
                   if not _same_files(found[sha].test_files, paths_only.get(sha), wanted[sha])]
         if astray:
-            found.update(run_diff_tree(repo, astray, DIFF_TREE_ARGS, (), policy, with_patch=True,
-                                    only={sha: wanted[sha] for sha in astray}))
+            found.update(run_diff_tree(repo, astray, CONTEXT_DIFF_TREE_ARGS, (), policy,
+                                       with_patch=True,
+                                       only={sha: wanted[sha] for sha in astray}))
     return {sha: diff.test_files for sha, diff in found.items()}
 
 
@@ -188,6 +190,32 @@ def weakening_candidates(
         needed.setdefault(fix.commit.sha, set()).update(touched)
         if fix.test_commit is not None:
             needed.setdefault(fix.test_commit.sha, set()).update(touched)
+    return needed
+
+
+def pair_test_candidates(
+    fixes: Sequence[Fix], diffs: Mapping[str, CommitDiff]
+) -> dict[str, set[str]]:
+    """Which commits' test files RG201 must read line by line: those a pair rests on
+    (a same-commit fix's own, a two-commit pair's test commit's), since a change of
+    comments or whitespace alone is no test."""
+    from reviewgate.model.fix import SAME_COMMIT, TWO_COMMIT
+
+    needed: dict[str, set[str]] = {}
+    for fix in fixes:
+        holder = {SAME_COMMIT: fix.commit, TWO_COMMIT: fix.test_commit}.get(fix.shape)
+        diff = diffs.get(holder.sha) if holder is not None else None
+        if holder is None or diff is None:
+            continue
+        names = {
+            name
+            for file in diff.test_files
+            if file.path in fix.test_paths
+            for name in (file.path, file.old_path)
+            if name is not None
+        }
+        if names:
+            needed.setdefault(holder.sha, set()).update(names)
     return needed
 
 

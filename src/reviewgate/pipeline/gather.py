@@ -46,6 +46,7 @@ def gather_evidence(
     if pairs_enabled(policy):
         from reviewgate.pairs.test_patches import (
             PendingDiffs,
+            pair_test_candidates,
             start_test_patches,
             weakening_candidates,
         )
@@ -54,11 +55,15 @@ def gather_evidence(
             repo, commits, policy, options.diffs or {}, merged_revisions(options)
         )
         diffs: Mapping[str, CommitDiff] = paths_only
-        if enabled(policy, "RG204"):
-            # Line changes only where a fix modifies a test file: trees are cheap
-            # for git to compare, blobs are not. git reads them while the other
-            # concerns gather, and the sign-off rules judge.
-            needed = weakening_candidates(fixes, diffs)
+        if enabled(policy, "RG201", "RG204"):
+            # Line changes only where a fix modifies a test file (RG204) and in the
+            # test files a pair rests on (RG201: comments alone are no test): trees
+            # are cheap for git to compare, blobs are not. git reads them while the
+            # other concerns gather, and the sign-off rules judge.
+            needed = weakening_candidates(fixes, diffs) if enabled(policy, "RG204") else {}
+            if enabled(policy, "RG201"):
+                for sha, names in pair_test_candidates(fixes, diffs).items():
+                    needed.setdefault(sha, set()).update(names)
             chosen = {c.sha: needed[c.sha] for c in commits if c.sha in needed}
             chosen |= {sha: needed[sha] for sha in outside.commits if sha in needed}
             if chosen:
