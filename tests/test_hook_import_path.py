@@ -48,6 +48,7 @@ FAST_PATH = frozenset(
         "reviewgate.pairs.hook",
         "reviewgate.pairs.paths",
         "reviewgate.pairs.rules",
+        "reviewgate.pairs.weakening",  # RG204's reading of added lines: re only
         "reviewgate.perf",
         "reviewgate.perf.rules",
         "reviewgate.pipeline",

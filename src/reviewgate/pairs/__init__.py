@@ -4,7 +4,8 @@ paths         which changed paths are tests, which are sources, which need no te
 fixes         which commits are fixes, and where each fix's test is
 diffs         the fix candidates' changed paths, from one `git diff-tree --stdin`
 prefetch      read those diffs while `git log` still streams the range
-test_patches  RG204's line changes of the test files a fix touches
+test_patches  the line changes of the test files a fix touches (RG204) or rests on (RG201)
+weakening     added lines that disable a test; changes of comments and whitespace only
 hook          RG201 in the commit-msg hook, for the commit being made
 rules         RG201 and RG204, pure
 

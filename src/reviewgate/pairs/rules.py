@@ -11,9 +11,10 @@ from collections.abc import Mapping, Sequence
 from dataclasses import replace
 
 from reviewgate.model.finding import Finding, Severity
-from reviewgate.model.fix import NO_TEST_NEEDED, UNPAIRED, Fix
+from reviewgate.model.fix import NO_TEST_NEEDED, SAME_COMMIT, TWO_COMMIT, UNPAIRED, Fix
 from reviewgate.model.rulebook import make_finding, rule, severity_for
 from reviewgate.pairs.fixes import TEST_COMMIT_TRAILER, WAIVER_TRAILER, pair_fixes
+from reviewgate.pairs.weakening import only_comments, weakening_lines
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -29,7 +30,9 @@ _SHAPES = {
 
 
 @rule("RG201", "fix-without-test", "a fix with no test change, in its commit or the one before")
-def fix_without_test(fix: Fix, policy: Policy) -> Finding | None:
+def fix_without_test(
+    fix: Fix, policy: Policy, diffs: Mapping[str, CommitDiff] | None = None
+) -> Finding | None:
     """## What it does
     Finds fixes that bring no test. A commit is a fix when its subject matches
     `fixes.subject` (by default `fix:`, `bugfix:`, `hotfix:` with an optional
@@ -49,6 +52,8 @@ def fix_without_test(fix: Fix, policy: Policy) -> Finding | None:
     A fix that changes no source file (only files under `paths.ignore`, or only
     tests: it fixes a test) needs no test. Test files are those matching
     `paths.tests`; Rust's inline `#[cfg(test)]` modules cannot be told by path.
+    A test change that only adds, removes or moves comments and whitespace (or
+    renames the file) is no test: no line of test code shows the bug.
 
     ## Why is this bad?
     A fix without a test says the bug is gone without showing it was there. The
@@ -76,12 +81,18 @@ def fix_without_test(fix: Fix, policy: Policy) -> Finding | None:
     notice, and the commit then needs a human sign-off. A waiver without a
     reason waives nothing.
     """
-    if fix.shape != UNPAIRED:
+    hollow = _comment_only_tests(fix, diffs or {})
+    if fix.shape != UNPAIRED and not hollow:
         return None
     commit = fix.commit
     where = _SHAPES.get(policy.fixes.pairing, _SHAPES["either"])
     name = "this fix" if commit.pending else f"fix {commit.short_sha}"
     message = f"{name} has no test: none {where}"
+    if hollow:
+        message = (
+            f"{name} has no test: its test change only adds or moves comments and "
+            f"whitespace ({', '.join(hollow[:3])})"
+        )
     if fix.note:
         message += f" ({fix.note})"
     if fix.waiver is not None:
@@ -103,6 +114,19 @@ def fix_without_test(fix: Fix, policy: Policy) -> Finding | None:
     return make_finding(commit, "RG201", message, hint, policy.rules)
 
 
+def _comment_only_tests(fix: Fix, diffs: Mapping[str, CommitDiff]) -> list[str]:
+    """The test files a pair rests on, when every one of them was read line by line
+    and changes only comments and whitespace; else []."""
+    holder = {SAME_COMMIT: fix.commit, TWO_COMMIT: fix.test_commit}.get(fix.shape)
+    diff = diffs.get(holder.sha) if holder is not None else None
+    if diff is None:
+        return []
+    files = [file for file in diff.test_files if file.path in fix.test_paths]
+    if files and all(only_comments(file) for file in files):
+        return [file.path for file in files]
+    return []
+
+
 @rule("RG204", "test-weakened", "a fix changes or deletes test lines that existed before it")
 def test_weakened(
     fix: Fix, diff: CommitDiff, policy: Policy, test_diff: CommitDiff | None = None
@@ -110,10 +134,15 @@ def test_weakened(
     """## What it does
     Finds fixes that remove or edit lines of test files that existed before the
     fix: in a two-commit pair the lines the test commit added (and any older
-    ones), in a same-commit pair the lines the fix found in place. Lines the fix
-    adds are fine, and so is a line it moves unchanged within the same file. A
-    deleted test file counts as deleting all its lines. Blank lines do not count.
-    Fixes that change no source file (fixes of a test) are not checked.
+    ones), in a same-commit pair the lines the fix found in place. A line it
+    moves unchanged within the same file is fine. A deleted test file counts as
+    deleting all its lines. Blank lines do not count. Lines the fix adds are fine,
+    except those that skip or disable an existing test: a skip marker on it
+    (`@pytest.mark.skip`, `skipif`, `xfail`, `pytestmark = pytest.mark.skip`,
+    `@unittest.skip`, `@Disabled`, `@Ignore`, `#[ignore]`), a skip call in it
+    (`pytest.skip(`, `self.skipTest(`, `t.Skip(`), a skipped block around it
+    (`describe.skip(`, `it.skip(`, `xit(`), or a `return` at its top. Fixes that
+    change no source file (fixes of a test) are not checked.
 
     ## Why is this bad?
     Between red and green, the test must stay frozen. A test that the fix edits
@@ -142,7 +171,8 @@ def test_weakened(
     if fix.shape == NO_TEST_NEEDED:
         return None
     changed = [found for found in map(_removed_lines, diff.test_files) if found]
-    if not changed:
+    disabling = [(file.path, found) for file in diff.test_files if (found := weakening_lines(file))]
+    if not changed and not disabling:
         return None
     # Which of the lines were added by the test commit just before (T of a pair):
     # F's old side is T's new side, so T's added line numbers apply as they are.
@@ -167,8 +197,18 @@ def test_weakened(
         )
     if older:
         clauses.append("test lines that existed before it: " + "; ".join(older))
-    message = f"{name} changes or deletes " + "; and ".join(clauses)
+    message = f"{name} changes or deletes " + "; and ".join(clauses) if clauses else name
+    if disabling:
+        message += (
+            (" and" if clauses else "") + " adds lines that skip or disable existing "
+            "tests: " + "; ".join(_describe(path, lines) for path, lines in disabling)
+        )
     hint = "keep the existing test lines as they are; correct a wrong test in a commit of its own"
+    if disabling:
+        hint = (
+            "keep every existing test running (take out the skip marker, skip call or "
+            "early return) and its lines as they are; " + hint.partition("; ")[2]
+        )
     return make_finding(fix.commit, "RG204", message, hint, policy.rules)
 
 
@@ -247,7 +287,7 @@ def check_pairs(commits: Sequence[Commit], policy: Policy, evidence: Evidence) -
     diffs: Mapping[str, CommitDiff] = evidence.diffs
     fixes = evidence.fixes if evidence.fixes is not None else pair_fixes(commits, policy, diffs)
     for fix in fixes:
-        if want_201 and (found := fix_without_test(fix, policy)) is not None:
+        if want_201 and (found := fix_without_test(fix, policy, diffs)) is not None:
             findings.append(found)
         diff = diffs.get(fix.commit.sha)
         if not want_204 or diff is None:
