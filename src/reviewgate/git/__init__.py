@@ -7,6 +7,7 @@ shallow      deepen a shallow clone just enough for a range
 ci           the range and the trusted base from a CI's environment
 pushed_refs  what a push hook is told, and what the pushed objects are
 config_path  whether a --config file lies in the working tree (then read at the trusted base)
+unreadable   an object git cannot read, named by the commit and path that hold it
 protected    a server's protected branches, and the one policy that judges a push
 
 May import: reviewgate.policy, reviewgate.model, reviewgate.errors.

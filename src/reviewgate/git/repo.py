@@ -206,6 +206,7 @@ def read_commits(
     )
     _feed(process, revisions)
     count = 0
+    last = ""  # the last commit read whole: git failed after it, if it fails
     try:
         for raw in parse_log_stream(read_chunks(process.stdout)):
             count += 1
@@ -224,6 +225,7 @@ def read_commits(
                 )
             else:
                 trailers = split_trailers(decode_message(raw.trailers, raw.encoding))
+            last = raw.sha
             yield Commit(
                 sha=raw.sha,
                 parents=raw.parents,
@@ -237,6 +239,13 @@ def read_commits(
     finally:
         returncode, stderr = _finish(process)
     if returncode != 0:
+        from reviewgate.git.unreadable import range_commits, unreadable_error
+
+        if unreadable := unreadable_error(
+            str(repo.git_dir), stderr,
+            range_commits(str(repo.git_dir), stdin_revisions(spec.revisions)[0], revisions, last),
+        ):
+            raise unreadable
         raise GitError(_explain_log_error(stderr, spec))
 
 

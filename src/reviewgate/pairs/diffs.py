@@ -107,13 +107,27 @@ def run_diff_tree(
     except FileNotFoundError:
         raise GitError("git is not installed or not on PATH") from None
     if done.returncode != 0:
-        lines = done.stderr.decode("utf-8", "replace").strip().splitlines()
-        raise GitError(f"git diff-tree: {lines[0] if lines else f'exit {done.returncode}'}")
+        raise diff_tree_error(str(repo.git_dir), done.returncode, done.stderr, wanted, done.stdout)
     found = parse_diff_tree(done.stdout, policy, with_patch=with_patch, only=only)
     missing = [sha for sha in wanted if sha not in found]
     if missing:
         raise GitError(f"git diff-tree: no such commit {missing[0]}")
     return found
+
+
+def diff_tree_error(
+    git_dir: str, code: int, stderr: bytes, wanted: list[str], stdout: bytes
+) -> GitError:
+    """What a failed `git diff-tree --stdin` means, in one line: an object it cannot
+    read is named with the commit and path that hold it."""
+    from reviewgate.git.unreadable import failing_first, unreadable_error
+
+    text = stderr.decode("utf-8", "replace")
+    found = unreadable_error(git_dir, text, failing_first(wanted, stdout))
+    if found is not None:
+        return found
+    lines = text.strip().splitlines()
+    return GitError(f"git diff-tree: {lines[0] if lines else f'exit {code}'}")
 
 
 def parse_diff_tree(

@@ -16,7 +16,7 @@ import threading
 
 from reviewgate.errors import GitError
 from reviewgate.model.rulebook import selected
-from reviewgate.pairs.diffs import RAW_DIFF_TREE_ARGS, parse_diff_tree
+from reviewgate.pairs.diffs import RAW_DIFF_TREE_ARGS, diff_tree_error, parse_diff_tree
 from reviewgate.pairs.fixes import is_fix
 
 TYPE_CHECKING = False
@@ -39,7 +39,7 @@ class DiffPrefetch:
         self._output: list[bytes] = []
         self._errors: list[bytes] = []
         self._readers: list[threading.Thread] = []
-        self._sent: set[str] = set()
+        self._sent: dict[str, None] = {}  # in the order sent
         self._parents_wanted: set[str] = set()
 
     def offer(self, commit: Commit) -> None:
@@ -64,8 +64,13 @@ class DiffPrefetch:
         for reader in self._readers:
             reader.join()
         if code != 0:
-            lines = b"".join(self._errors).decode("utf-8", "replace").strip().splitlines()
-            raise GitError(f"git diff-tree: {lines[0] if lines else f'exit {code}'}")
+            raise diff_tree_error(
+                self._git_dir,
+                code,
+                b"".join(self._errors),
+                list(self._sent),
+                b"".join(self._output),
+            )
         return parse_diff_tree(b"".join(self._output), self._policy, with_patch=False)
 
     def abort(self) -> None:
@@ -83,7 +88,7 @@ class DiffPrefetch:
     def _send(self, sha: str) -> None:
         if sha in self._sent:
             return
-        self._sent.add(sha)
+        self._sent[sha] = None
         process = self._process or self._start()
         assert process.stdin is not None
         with contextlib.suppress(BrokenPipeError):  # git died; finish() says why
