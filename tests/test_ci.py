@@ -15,15 +15,10 @@ import pytest
 
 from conftest import Repo, git
 from reviewgate.errors import GitError, PolicyError
-from reviewgate.git.ci import (
-    CiEnvironmentError,
-    CiRange,
-    detect_ci_range,
-    policy_differs,
-    policy_text_at,
-)
+from reviewgate.git.ci import CiEnvironmentError, CiRange, detect_ci_range
 from reviewgate.git.repo import RangeSpec, read_commits, validate_revisions
 from reviewgate.git.shallow import deepen_for, is_shallow
+from reviewgate.git.tree_files import policy_differs, policy_text_at
 
 ZEROS = "0" * 40
 REPOSITORY = {

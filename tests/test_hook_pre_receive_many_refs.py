@@ -7,7 +7,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from conftest import Repo, git
-from reviewgate.git.repo import RangeSpec, open_repo, read_commits, stdin_revisions
+from reviewgate.git.repo import RangeSpec, open_repo, read_commits
+from reviewgate.git.revisions import stdin_revisions
 from test_hook_commit_msg import out
 from test_hook_pre_receive import push
 from test_hook_pre_receive_trust import bare, with_origin

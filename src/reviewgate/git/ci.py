@@ -16,15 +16,15 @@ the trusted base of a push to the default branch.
 from __future__ import annotations
 
 import json
-import posixpath
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from reviewgate.errors import GitError, PolicyError, ReviewgateError
-from reviewgate.git.shallow import is_shallow
-from reviewgate.policy.schema import POLICY_FILE_NAME
+from reviewgate.errors import GitError, ReviewgateError
+from reviewgate.git.shallow import fetch_commit, is_shallow
+from reviewgate.git.tree_files import commit_of as _commit
+from reviewgate.git.tree_files import git_error
 
 if TYPE_CHECKING:
     import git as gitpython
@@ -33,8 +33,6 @@ if TYPE_CHECKING:
 REMOTE = "origin"
 _SHA = re.compile(r"^(?:[0-9a-f]{40}|[0-9a-f]{64})$")
 _GITHUB_PR_EVENTS = ("pull_request", "pull_request_target")
-_SYMLINK_MODE = "120000"
-_MAX_SYMLINKS = 8
 
 
 class CiEnvironmentError(ReviewgateError):
@@ -76,55 +74,6 @@ def detect_ci_range(environ: Mapping[str, str], repo: gitpython.Repo) -> CiRange
     if environ.get("GITLAB_CI") == "true":
         return _gitlab(environ, repo)
     return None
-
-
-def policy_text_at(repo: gitpython.Repo, rev: str, path: str = POLICY_FILE_NAME) -> str | None:
-    """The text of the policy file `path` (relative to the top) as committed at
-    `rev`; None when it does not exist there.
-
-    A symbolic link inside the tree is followed. Raises GitError when `rev` is not
-    a commit here, PolicyError when `path` is not a readable text file at `rev`."""
-    commit = _commit(repo, rev)
-    if commit is None:
-        raise GitError(f"unknown revision {rev!r}: cannot read {path} there")
-    current = path.strip("/")
-    for _ in range(_MAX_SYMLINKS):
-        entry = _tree_entry(repo, commit, current)
-        if entry is None:
-            if current != path.strip("/"):  # reached through a link that leads nowhere
-                raise PolicyError(
-                    f"{rev}:{path}: is a symbolic link that points to a missing file "
-                    f"({current!r})"
-                )
-            return None
-        mode, kind, oid = entry
-        where = f"{rev}:{current}"
-        if kind != "blob":
-            raise PolicyError(f"{where}: is a {kind}, not a policy file")
-        data = _git(
-            repo, "cat_file", "blob", oid, stdout_as_string=False, strip_newline_in_stdout=False
-        )
-        if mode != _SYMLINK_MODE:
-            try:
-                return data.decode("utf-8-sig")
-            except UnicodeDecodeError as exc:
-                line = data.count(b"\n", 0, exc.start) + 1
-                raise PolicyError(f"{where}:{line}: the policy file is not UTF-8") from None
-        target = posixpath.normpath(
-            posixpath.join(posixpath.dirname(current), data.decode("utf-8", "surrogateescape"))
-        )
-        if target.startswith(("/", "../")) or target == "..":
-            raise PolicyError(f"{where}: is a symbolic link out of the repository")
-        current = target
-    raise PolicyError(f"{rev}:{path}: too many levels of symbolic links")
-
-
-def policy_differs(
-    repo: gitpython.Repo, base: str, head: str, path: str = POLICY_FILE_NAME
-) -> bool:
-    """Whether the policy file's text at `head` differs from the one at `base`
-    (a file added or removed counts as a difference)."""
-    return policy_text_at(repo, base, path) != policy_text_at(repo, head, path)
 
 
 # -- providers -------------------------------------------------------------------
@@ -271,8 +220,6 @@ def _push_range(
         # A force-push's old tip that the clone never had: fetch it by id, since it
         # judges a push to the default branch (shallow.deepen_for brings the old tip
         # of a fast-forward in a shallow clone).
-        from reviewgate.git.shallow import fetch_commit
-
         old = _commit(repo, before) if fetch_commit(repo, before, REMOTE) else None
     # In a shallow clone `before` may be absent, or cut off from `after`, until the
     # history is deepened; nothing said force-push, so read it as a fast-forward.
@@ -373,16 +320,6 @@ def _short(rev: str) -> str:
     return rev[:10] if _SHA.match(rev) else rev
 
 
-def _commit(repo: gitpython.Repo, rev: str) -> str | None:
-    """The commit `rev` names (a tag peeled), or None when it is not here."""
-    import git as gitpython  # GitPython needs a git binary to import
-
-    try:
-        return repo.git.rev_parse("--verify", "--quiet", "--end-of-options", f"{rev}^{{commit}}")
-    except gitpython.GitCommandError:
-        return None
-
-
 def _is_ancestor(repo: gitpython.Repo, ancestor: str, descendant: str) -> bool:
     import git as gitpython  # GitPython needs a git binary to import
 
@@ -391,35 +328,5 @@ def _is_ancestor(repo: gitpython.Repo, ancestor: str, descendant: str) -> bool:
     except gitpython.GitCommandError as error:
         if error.status == 1:
             return False
-        raise _git_error(error) from None
+        raise git_error(error) from None
     return True
-
-
-def _tree_entry(repo: gitpython.Repo, commit: str, path: str) -> tuple[str, str, str] | None:
-    """(mode, type, object id) of `path` in `commit`, or None when it is absent."""
-    listing = _git(
-        repo, "ls_tree", "-z", "--full-tree", commit, "--", path, env={"GIT_LITERAL_PATHSPECS": "1"}
-    )
-    for record in listing.split("\0"):
-        meta, _, name = record.partition("\t")
-        if name == path:
-            mode, kind, oid = meta.split()
-            return mode, kind, oid
-    return None
-
-
-def _git(repo: gitpython.Repo, command: str, *args: str, **kwargs: Any) -> Any:
-    import git as gitpython  # GitPython needs a git binary to import
-
-    try:
-        return getattr(repo.git, command)(*args, **kwargs)
-    except gitpython.GitCommandError as error:
-        raise _git_error(error) from None
-
-
-def _git_error(error: Any) -> GitError:
-    """One line from what git said: GitPython wraps stderr as "stderr: '...'"."""
-    text = str(error.stderr or "").strip().removeprefix("stderr:").strip().strip("'")
-    line = next((part.strip() for part in text.splitlines() if part.strip()), "")
-    command = " ".join(str(part) for part in error.command[:2]) if error.command else "git"
-    return GitError(line.removeprefix("fatal: ").removeprefix("error: ") or f"{command} failed")

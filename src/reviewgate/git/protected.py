@@ -19,12 +19,16 @@ would leave the next push to the built-in defaults).
 
 from __future__ import annotations
 
+import contextlib
 import os
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
+from reviewgate.errors import PolicyError
 from reviewgate.git.hookenv import DEFAULT_BRANCHES
 from reviewgate.git.pushed_refs import RefUpdate, short
+from reviewgate.git.tree_files import policy_text_at
+from reviewgate.policy.files import load_policy
 from reviewgate.policy.schema import POLICY_FILE_NAME
 
 TYPE_CHECKING = False
@@ -146,17 +150,11 @@ def refusals(
 def _trust_files_changed(repo: gitpython.Repo, old: str, new: str) -> str | None:
     """The policy file, or the allowed signers file it names, when they differ between
     `old` and `new`."""
-    from reviewgate.errors import PolicyError
-    from reviewgate.git.ci import policy_text_at
-    from reviewgate.policy.files import load_policy
-
     before = policy_text_at(repo, old)
     if before != _text_or_none(repo, new, POLICY_FILE_NAME):
         return POLICY_FILE_NAME
     signers = load_policy(None).signoff.allowed_signers
     if before is not None:
-        import contextlib
-
         with contextlib.suppress(PolicyError):  # judged, and reported, with the push
             policy = load_policy(None, text=before, source=POLICY_FILE_NAME)
             signers = policy.signoff.allowed_signers
@@ -169,9 +167,6 @@ def _trust_files_changed(repo: gitpython.Repo, old: str, new: str) -> str | None
 
 
 def _text_or_none(repo: gitpython.Repo, rev: str, path: str) -> str | None:
-    from reviewgate.errors import PolicyError
-    from reviewgate.git.ci import policy_text_at
-
     try:
         return policy_text_at(repo, rev, path)
     except PolicyError:
@@ -179,7 +174,7 @@ def _text_or_none(repo: gitpython.Repo, rev: str, path: str) -> str | None:
 
 
 def _is_ancestor(repo: gitpython.Repo, old: str, new: str) -> bool:
-    import git as gitpython
+    import git as gitpython  # GitPython needs a git binary to import
 
     try:
         repo.git.merge_base("--is-ancestor", old, new)
@@ -217,15 +212,13 @@ def _commits_of(repo: gitpython.Repo, refs: Sequence[str]) -> dict[str, str]:
 
 
 def _config(repo: gitpython.Repo, key: str, *options: str) -> str | None:
-    import git as gitpython
+    import git as gitpython  # GitPython needs a git binary to import
 
     try:
         value = repo.git.config(*options, "--get", key)
     except gitpython.GitCommandError as error:
         if error.status == 1:
             return None  # unset
-        from reviewgate.errors import PolicyError
-
         raise PolicyError(f"git config {key}: {str(error.stderr).strip()}") from None
     return value.strip() or None
 

@@ -27,6 +27,8 @@ from reviewgate.git.logformat import (
     read_chunks,
     split_trailers,
 )
+from reviewgate.git.revisions import feed, stdin_revisions
+from reviewgate.git.unreadable import unreadable_in_log
 from reviewgate.model.commit import Commit
 from reviewgate.model.trailers import parse_trailers
 
@@ -159,33 +161,6 @@ def log_args(spec: RangeSpec, *, with_paths: bool) -> list[str]:
     return [*args, *options, "--stdin", "--"]
 
 
-def stdin_revisions(revisions: Sequence[str]) -> tuple[list[str], str]:
-    """`revisions` split for `git log --stdin`: the options that stay on the command
-    line, and the text for stdin, one revision a line.
-
-    A server with 45,000 refs must not put a revision per ref on the command line
-    (E2BIG). git before 2.42 takes no option on stdin, and reads it with none of
-    the command line's `--not` in force: a revision that follows an odd number of
-    `--not` goes there as `^REV`. A range (A..B) or a parent shorthand (A^!, A^@)
-    that `--not` would flip stays on the command line, where git reads it as it did."""
-    options: list[str] = []
-    lines: list[str] = []
-    negated = False
-    for rev in revisions:
-        if rev.startswith("-"):
-            options.append(rev)
-            negated ^= rev == "--not"
-        elif not negated:
-            lines.append(rev)
-        elif rev.startswith("^") and ".." not in rev:
-            lines.append(rev[1:])
-        elif ".." in rev or rev.endswith(("^!", "^@", "^-")):
-            options.append(rev)
-        else:
-            lines.append(f"^{rev}")
-    return options, "".join(f"{line}\n" for line in lines)
-
-
 def read_commits(
     repo: gitpython.Repo, spec: RangeSpec, *, with_paths: bool = True, divider: bool = False
 ) -> Iterator[Commit]:
@@ -204,7 +179,7 @@ def read_commits(
     process = repo.git.log(
         *log_args(spec, with_paths=with_paths), as_process=True, istream=subprocess.PIPE
     )
-    _feed(process, revisions)
+    feed(process.proc.stdin, revisions)
     count = 0
     last = ""  # the last commit read whole: git failed after it, if it fails
     try:
@@ -239,14 +214,8 @@ def read_commits(
     finally:
         returncode, stderr = _finish(process)
     if returncode != 0:
-        from reviewgate.git.unreadable import range_commits, unreadable_error
-
-        if unreadable := unreadable_error(
-            str(repo.git_dir), stderr,
-            range_commits(str(repo.git_dir), stdin_revisions(spec.revisions)[0], revisions, last),
-        ):
-            raise unreadable
-        raise GitError(_explain_log_error(stderr, spec))
+        unreadable = unreadable_in_log(str(repo.git_dir), stderr, spec.revisions, last)
+        raise unreadable or GitError(_explain_log_error(stderr, spec))
 
 
 def read_listed_commits(
@@ -263,19 +232,6 @@ def read_listed_commits(
     exclude = ("--not", *held_by) if held_by else ()
     spec = RangeSpec(("--no-walk=unsorted", "--ignore-missing", *listed, *exclude))
     return {commit.sha: commit for commit in read_commits(repo, spec, with_paths=False)}
-
-
-def _feed(process: object, text: str) -> None:
-    """Write the revisions to git's stdin and close it. git reads all of them before
-    it writes a line, so this cannot block on git's output."""
-    stdin = process.proc.stdin  # type: ignore[attr-defined]
-    try:
-        stdin.write(text.encode("utf-8", "surrogateescape"))
-    except BrokenPipeError:
-        pass  # git stopped early (a bad revision): its stderr says why
-    finally:
-        with contextlib.suppress(OSError):
-            stdin.close()
 
 
 def _comment_char_for_history(repo: gitpython.Repo) -> str:

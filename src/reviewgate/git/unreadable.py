@@ -15,6 +15,7 @@ import subprocess
 from collections.abc import Sequence
 
 from reviewgate.errors import GitError
+from reviewgate.git.revisions import stdin_revisions
 
 MAX_SEARCHED = 64
 _OID = r"([0-9a-f]{40}(?:[0-9a-f]{24})?)"
@@ -51,6 +52,15 @@ def unreadable_error(git_dir: str, stderr: str, commits: Sequence[str]) -> GitEr
     return GitError(
         f"cannot read object {oid[:12]} ({_where(git_dir, oid, commits)}); {FIX} (git: {said})"
     )
+
+
+def unreadable_in_log(
+    git_dir: str, stderr: str, revisions: Sequence[str], last: str
+) -> GitError | None:
+    """unreadable_error for a failed `git log` of `revisions`, whose last commit
+    read whole was `last`."""
+    options, text = stdin_revisions(revisions)
+    return unreadable_error(git_dir, stderr, range_commits(git_dir, options, text, last))
 
 
 def failing_first(commits: Sequence[str], output: bytes) -> list[str]:

@@ -25,6 +25,7 @@ import subprocess
 from collections.abc import Collection, Iterable, Mapping
 
 from reviewgate.errors import GitError
+from reviewgate.git.unreadable import failing_first, unreadable_error
 from reviewgate.model.commit import ChangedPath
 from reviewgate.model.evidence import CommitDiff, FileDiff, Hunk, LineSpan
 from reviewgate.pairs.paths import TEST, classify
@@ -120,8 +121,6 @@ def diff_tree_error(
 ) -> GitError:
     """What a failed `git diff-tree --stdin` means, in one line: an object it cannot
     read is named with the commit and path that hold it."""
-    from reviewgate.git.unreadable import failing_first, unreadable_error
-
     text = stderr.decode("utf-8", "replace")
     found = unreadable_error(git_dir, text, failing_first(wanted, stdout))
     if found is not None:

@@ -16,6 +16,7 @@ from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from dataclasses import replace
 
 from reviewgate.model.evidence import CommitDiff, FileDiff
+from reviewgate.model.fix import SAME_COMMIT, TWO_COMMIT
 from reviewgate.pairs.diffs import CONTEXT_DIFF_TREE_ARGS, run_diff_tree
 
 TYPE_CHECKING = False
@@ -199,8 +200,6 @@ def pair_test_candidates(
     """Which commits' test files RG201 must read line by line: those a pair rests on
     (a same-commit fix's own, a two-commit pair's test commit's), since a change of
     comments or whitespace alone is no test."""
-    from reviewgate.model.fix import SAME_COMMIT, TWO_COMMIT
-
     needed: dict[str, set[str]] = {}
     for fix in fixes:
         holder = {SAME_COMMIT: fix.commit, TWO_COMMIT: fix.test_commit}.get(fix.shape)

@@ -9,7 +9,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from reviewgate.errors import GitError, ShallowCloneError
-from reviewgate.git.ci import detect_ci_range, policy_differs, policy_text_at
+from reviewgate.git.ci import detect_ci_range
 from reviewgate.git.config_path import path_in_tree
 from reviewgate.git.repo import (
     SHALLOW_FIX,
@@ -22,6 +22,7 @@ from reviewgate.git.repo import (
     validate_revisions,
 )
 from reviewgate.git.shallow import deepen_for, is_shallow
+from reviewgate.git.tree_files import policy_differs, policy_text_at
 from reviewgate.model.commit import Commit
 from reviewgate.model.result import CheckResult, GatherOptions
 from reviewgate.pairs.prefetch import DiffPrefetch

@@ -23,8 +23,8 @@ from dataclasses import replace
 
 from reviewgate.errors import PolicyError
 from reviewgate.git.ancestry import Ancestry
-from reviewgate.git.ci import _git_error, policy_differs, policy_text_at
 from reviewgate.git.repo import config_value, short_rev
+from reviewgate.git.tree_files import git_error, policy_differs, policy_text_at
 from reviewgate.model.evidence import Approval, Evidence, SignatureCheck
 from reviewgate.signoff.approvals import UnreadableNotesError, read_approvals
 from reviewgate.signoff.sources import RangeStatement, range_statements
@@ -121,7 +121,7 @@ def read_signatures(
                 "--no-walk=unsorted", "--stdin", f"--format={_SIGNATURE_FORMAT}", istream=stdin
             )
         except gitpython.GitCommandError as error:
-            raise _git_error(error) from None
+            raise git_error(error) from None
     found = parse_signatures(out)
     primaries = {
         sha: primary for sha, primary in primary_keys(out).items()
@@ -221,7 +221,7 @@ def _members_by_git(repo: gitpython.Repo, carrier: str, base: str, tip: str) -> 
     try:
         out = repo.git.rev_list("--parents", carrier, f"^{base}", "--")
     except gitpython.GitCommandError as error:
-        raise _git_error(error) from None
+        raise git_error(error) from None
     graph = {line.split()[0]: tuple(line.split()[1:]) for line in out.splitlines() if line}
     if tip not in graph:
         return set()
@@ -240,7 +240,7 @@ def resolve_names(repo: gitpython.Repo, names: Sequence[str]) -> dict[str, str]:
         try:
             out = repo.git.cat_file("--batch-check=%(objectname) %(objecttype)", istream=stdin)
         except gitpython.GitCommandError as error:
-            raise _git_error(error) from None
+            raise git_error(error) from None
     found: dict[str, str] = {}
     for name, line in zip(wanted, out.splitlines(), strict=False):
         parts = line.split()
