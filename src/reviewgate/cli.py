@@ -43,7 +43,8 @@ config_option = click.option(
     "--config",
     "config",
     metavar="FILE",
-    help="Policy file to use instead of .reviewgate.yaml (env: REVIEWGATE_CONFIG).",
+    help="Policy file to use instead of .reviewgate.yaml (env: REVIEWGATE_CONFIG); one "
+    "inside the repository is read at the trusted revision when there is one.",
 )
 
 
