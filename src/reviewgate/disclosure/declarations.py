@@ -45,6 +45,10 @@ KERNEL_FORMAT = re.compile(
     r"(?P<agent>[A-Za-z0-9][\w.+-]*):(?P<model>[A-Za-z0-9][\w.+/:@-]*)"
     r"(?P<tools>(?:\s+[A-Za-z0-9][\w.+/-]*)*)"
 )
+# The shorter form `LLM [TOOL...]` (format kernel-llm), which also accepts AGENT:MODEL.
+KERNEL_LLM_FORMAT = re.compile(
+    r"[A-Za-z0-9][\w.+/:@-]*(?:\s+[A-Za-z0-9][\w.+/-]*)*"
+)
 
 
 @dataclass(frozen=True)
@@ -92,7 +96,7 @@ def placeholder_in(value: str) -> str | None:
 
 
 def declaration_problem(value: str, fmt: str) -> str | None:
-    """Why a declaration's value is malformed under `fmt` (any | kernel), or None."""
+    """Why a declaration's value is malformed under `fmt` (any | kernel | kernel-llm), or None."""
     value = value.strip()
     if not value:
         return "is empty"
@@ -103,6 +107,8 @@ def declaration_problem(value: str, fmt: str) -> str | None:
         return f"holds the placeholder {placeholder!r}"
     if fmt == "kernel" and not KERNEL_FORMAT.fullmatch(value):
         return "does not match the kernel format AGENT:MODEL [TOOL...]"
+    if fmt == "kernel-llm" and not KERNEL_LLM_FORMAT.fullmatch(value):
+        return "does not match the kernel format LLM [TOOL...] (or AGENT:MODEL [TOOL...])"
     return None
 
 

@@ -13,6 +13,7 @@ import json
 import re
 import shlex
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from typing import Any, NoReturn
 
 import yaml
@@ -20,10 +21,14 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from reviewgate.errors import PolicyError
 from reviewgate.model.rulebook import KNOWN_RULE_NAMES, RULES
+from reviewgate.policy.presets import PRESETS, preset_source
 from reviewgate.policy.schema import (
+    AUTHOR_VALUES,
     CACHE_TRUST_VALUES,
+    CO_AUTHOR_VALUES,
     COMMIT_KIND_VALUES,
     FORMAT_VALUES,
+    HARNESS_VALUES,
     KNOWN_RULE_CODES,
     PAIRING_VALUES,
     REQUIRE_VALUES,
@@ -191,6 +196,16 @@ def _tools(r: Reader, node: Node, key: str) -> tuple[ToolIdentity, ...]:
     )
 
 
+def _tool_names(r: Reader, node: Node, key: str) -> tuple[str, ...]:
+    """Registry names; each item's line is kept ("assistance.allow[2]") so that the
+    disclosure rules, which know the registry, can name it when a name is unknown."""
+    names = []
+    for i, child in enumerate(_items(r, node, key, "a list of tool names")):
+        names.append(read_nonempty(r, child, f"{key}[{i}]").strip())
+        r.origins[f"{key}[{i}]"] = r.at(child)
+    return tuple(names)
+
+
 _STRINGS = _list_of(read_nonempty)
 _TRAILERS = _list_of(read_trailer_key, "a list of trailer keys")
 Field = Callable[[Reader, Node, str], Any]
@@ -203,6 +218,11 @@ _SCHEMA: dict[str, tuple[type, dict[str, Field]]] = {
             "trailers": _TRAILERS,
             "format": read_enum(FORMAT_VALUES),
             "tools": _tools,
+            "co_authors": read_enum(CO_AUTHOR_VALUES),
+            "author": read_enum(AUTHOR_VALUES),
+            "allow": _tool_names,
+            "deny": _tool_names,
+            "harness": read_enum(HARNESS_VALUES),
         },
     ),
     "fixes": (
@@ -240,20 +260,20 @@ _SCHEMA: dict[str, tuple[type, dict[str, Field]]] = {
     ),
 }
 assert tuple(_SCHEMA) == SECTIONS
-TOP_KEYS: tuple[str, ...] = ("version", *SECTIONS, "rules")
+TOP_KEYS: tuple[str, ...] = ("version", "extends", *SECTIONS, "rules")
 
 
-def _section(r: Reader, node: Node, key: str) -> Any:
+def _section(r: Reader, node: Node, key: str, base: Policy) -> Any:
     cls, schema = _SCHEMA[key]
-    if is_null(node):  # `assistance:` with nothing under it: all defaults
-        return cls()
+    if is_null(node):  # `assistance:` with nothing under it: the base's values
+        return getattr(base, key)
     values = {}
     for name, knode, vnode in _pairs(r, node, key):
         if name not in schema:
             _unknown(r, knode, key, name, list(schema))
         values[name] = schema[name](r, vnode, f"{key}.{name}")
         r.origins[f"{key}.{name}"] = r.at(knode)
-    return cls(**values)
+    return replace(getattr(base, key), **values)
 
 
 def _known_codes() -> list[str]:
@@ -306,24 +326,61 @@ def _compose(text: str, source: str) -> Node | None:
     raise PolicyError(f"{source}:{line}: invalid YAML: {' '.join(message.split())}") from None
 
 
-def policy_from_text(text: str, source: str) -> Policy:
-    """The Policy that `text` describes; `source` names it in errors and origins."""
+def _extends(r: Reader, root: Node, preset: bool) -> tuple[str, Policy]:
+    """The preset `extends:` names and its policy, or ("", the defaults)."""
+    for name, knode, vnode in _pairs(r, root, ""):
+        if name != "extends":
+            continue
+        if preset:
+            r.fail(knode, "a preset cannot extend another preset")
+        known = ", ".join(sorted(PRESETS))
+        if not isinstance(vnode, ScalarNode) or vnode.tag != STR or not vnode.value.strip():
+            wrong_type(r, vnode, "extends", f"the name of a preset ({known})")
+        wanted = vnode.value.strip()
+        if wanted not in PRESETS:
+            near = nearest(wanted, sorted(PRESETS))
+            hint = f"did you mean {near!r}? " if near else ""
+            r.fail(vnode, f"unknown preset {show(wanted)} ({hint}known presets: {known})")
+        base = load_preset(wanted)
+        r.origins.update(base.origins)
+        r.origins["extends"] = r.at(knode)
+        return wanted, base
+    return "", Policy()
+
+
+def load_preset(name: str) -> Policy:
+    """The policy of preset `name` (a key of policy.presets.PRESETS)."""
+    source = preset_source(name)
+    text = PRESETS[name].path.read_text(encoding="utf-8")
+    return policy_from_text(text, source, preset=True)
+
+
+def policy_from_text(text: str, source: str, *, preset: bool = False) -> Policy:
+    """The Policy that `text` describes; `source` names it in errors and origins.
+    `extends: NAME` starts from a preset, whose values the file's keys override."""
     root = _compose(text, source)
     r = Reader(source)
     if root is None or is_null(root):  # an empty file, or only comments
         return Policy(source=source, origins=r.origins)
     if not (isinstance(root, MappingNode) and root.tag == MAP):
         r.fail(root, f"the policy must be a mapping of keys such as 'version', got {kind_of(root)}")
+    extends, base = _extends(r, root, preset)
     values: dict[str, Any] = {}
     for name, knode, vnode in _pairs(r, root, ""):
         if name == "version":
             values[name] = read_version(r, vnode, name)
+        elif name == "extends":
+            continue
         elif name == "rules":
-            values[name] = _rules(r, vnode)
+            values[name] = {**base.rules, **_rules(r, vnode)}
         elif name in _SCHEMA:
-            values[name] = _section(r, vnode, name)
+            values[name] = _section(r, vnode, name, base)
         else:
             _unknown(r, knode, "", name, TOP_KEYS)
         if name in r.origins:  # "version" and "rules"; a section's keys have their own
             r.origins[name] = r.at(knode)
-    return Policy(**values, source=source, origins=r.origins)
+    for section in SECTIONS:
+        values.setdefault(section, getattr(base, section))
+    values.setdefault("rules", dict(base.rules))
+    values.setdefault("version", base.version)
+    return Policy(**values, extends=extends, source=source, origins=r.origins)

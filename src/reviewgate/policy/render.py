@@ -23,6 +23,8 @@ def render(data: dict[str, Any], origins: dict[str, str], source: str) -> str:
         "# each value is followed by where it came from",
         f"version: {data['version']}{_comment(origins['version'])}",
     ]
+    if data.get("extends"):
+        lines.append(f"extends: {_scalar(data['extends'])}{_comment(origins['extends'])}")
     for section in SECTIONS:
         lines.append(f"{section}:")
         for key, value in data[section].items():
@@ -98,6 +100,8 @@ def policy_to_dict(policy: Policy) -> dict[str, Any]:
     """The policy's values as plain data (no source or origins), in the shape of a
     policy file: dumping it as YAML or JSON gives a file that loads to the same policy."""
     out: dict[str, Any] = {"version": policy.version}
+    if policy.extends:
+        out["extends"] = policy.extends
     for section in SECTIONS:
         out[section] = _plain(getattr(policy, section))
     out["rules"] = dict(policy.rules)
@@ -121,6 +125,8 @@ def _plain(value: Any) -> Any:
 def effective_origins(policy: Policy) -> dict[str, str]:
     """Where every key's value came from; keys the policy does not record are defaults."""
     out = {key: policy.origins.get(key, DEFAULT_ORIGIN) for key in leaf_keys()}
+    if policy.extends:
+        out["extends"] = policy.origins.get("extends", DEFAULT_ORIGIN)
     for code in policy.rules:
         out[f"rules.{code}"] = policy.origins.get(f"rules.{code}", DEFAULT_ORIGIN)
     return out

@@ -59,7 +59,10 @@ DEFAULT_ORIGIN = "<built-in default>"
 
 # The allowed values of every enumerated key, in the order the docs list them.
 REQUIRE_VALUES: tuple[str, ...] = ("declared", "every-commit", "forbidden", "off")
-FORMAT_VALUES: tuple[str, ...] = ("any", "kernel")
+FORMAT_VALUES: tuple[str, ...] = ("any", "kernel", "kernel-llm")
+CO_AUTHOR_VALUES: tuple[str, ...] = ("any", "people")
+AUTHOR_VALUES: tuple[str, ...] = ("any", "human")
+HARNESS_VALUES: tuple[str, ...] = ("any", "free-software")
 PAIRING_VALUES: tuple[str, ...] = ("same-commit", "previous-commit", "either")
 REQUIRED_FOR_VALUES: tuple[str, ...] = ("assisted", "all", "none")
 SIGNATURE_VALUES: tuple[str, ...] = ("none", "ssh", "gpg", "any")
@@ -93,8 +96,13 @@ class PathsPolicy:
 class AssistancePolicy:
     require: str = "declared"  # declared | every-commit | forbidden | off
     trailers: tuple[str, ...] = ("Assisted-by", "Generated-by", "Co-authored-by")
-    format: str = "any"  # any | kernel
+    format: str = "any"  # any | kernel | kernel-llm
     tools: tuple[ToolIdentity, ...] = ()
+    co_authors: str = "any"  # any | people: Co-authored-by names people only (RG106)
+    author: str = "any"  # any | human: a tool may not author a commit (RG107)
+    allow: tuple[str, ...] = ()  # registry names; empty: every tool (RG108)
+    deny: tuple[str, ...] = ()  # registry names (RG108)
+    harness: str = "any"  # any | free-software (RG108)
 
 
 @dataclass(frozen=True)
@@ -162,6 +170,7 @@ class Policy:
     signoff: SignoffPolicy = field(default_factory=SignoffPolicy)
     commits: CommitsPolicy = field(default_factory=CommitsPolicy)
     rules: dict[str, str] = field(default_factory=dict)  # code -> error|warning|off
+    extends: str = ""  # the preset this policy builds on (policy.presets)
     source: str = "<built-in>"
     origins: dict[str, str] = field(default_factory=dict)
 
