@@ -42,6 +42,7 @@ FAST_PATH = frozenset(
         "reviewgate.disclosure.keys",
         "reviewgate.disclosure.lines",
         "reviewgate.disclosure.judge",
+        "reviewgate.disclosure.policy_rules",
         "reviewgate.disclosure.rules",
         "reviewgate.pairs",
         "reviewgate.pairs.fixes",

@@ -78,10 +78,12 @@ _CODEX_VARIABLES = ("CODEX_SANDBOX", "CODEX_SANDBOX_NETWORK_DISABLED", "CODEX_TH
 # Every variable detection reads, as docs/approve.md lists them.
 VARIABLES = ("REVIEWGATE_AGENT", "AI_AGENT", "AGENT", "CLAUDECODE", "CLAUDE_CODE_ENTRYPOINT",
              *_CODEX_VARIABLES, "GEMINI_CLI", "CURSOR_AGENT", "CURSOR_EXTENSION_HOST_ROLE",
-             "OPENCODE", "COPILOT_CLI", "GIT_AUTHOR_NAME", "GIT_COMMITTER_NAME")
+             "OPENCODE", "QWEN_CODE", "GOOSE_TERMINAL", "COPILOT_CLI", "GIT_AUTHOR_NAME",
+             "GIT_COMMITTER_NAME")
 
 # (tool name, probe returning the revealing variable, model variables), first match wins.
-# Amp also sets CLAUDECODE, so the generic AGENT/AI_AGENT values are read first.
+# Amp sets AGENT=amp (and CLAUDECODE too), goose AGENT=goose: so the generic
+# AGENT/AI_AGENT values are read first.
 _PROBES: tuple[tuple[str, Callable[[Mapping[str, str]], str | None], tuple[str, ...]], ...] = (
     # Claude Code: CLAUDECODE=1 in every shell it spawns (anthropics/claude-code#531,
     # documented on code.claude.com env-vars); CLAUDE_CODE_ENTRYPOINT=cli|sdk-…
@@ -95,6 +97,10 @@ _PROBES: tuple[tuple[str, Callable[[Mapping[str, str]], str | None], tuple[str, 
     # Not any CODEX_* variable: people export CODEX_HOME (codex's configuration
     # directory) and CODEX_API_KEY in their own shell profiles.
     ("Codex", _any_set(*_CODEX_VARIABLES), ()),
+    # Qwen Code: QWEN_CODE=1 in the environment of every shell command
+    # (QwenLM/qwen-code packages/core/src/services/shellExecutionService.ts); a fork
+    # of Gemini CLI that does not set GEMINI_CLI, read first all the same.
+    ("Qwen-Code", _any_set("QWEN_CODE"), ("OPENAI_MODEL",)),
     # Gemini CLI: GEMINI_CLI=1 in run_shell_command (gemini-cli docs/tools/shell.md,
     # shellExecutionService); GEMINI_MODEL is its documented model setting.
     ("Gemini", _any_set("GEMINI_CLI"), ("GEMINI_MODEL",)),
@@ -102,6 +108,9 @@ _PROBES: tuple[tuple[str, Callable[[Mapping[str, str]], str | None], tuple[str, 
     # OpenCode: process.env.OPENCODE = "1" in packages/opencode/src/index.ts
     # (anomalyco/opencode#1775, #32689).
     ("opencode", _any_set("OPENCODE"), ()),
+    # goose: GOOSE_TERMINAL=1 and AGENT=goose on the commands of its developer shell
+    # tool (block/goose crates/goose-mcp/src/developer); AGENT is read above.
+    ("Goose", _any_set("GOOSE_TERMINAL"), ("GOOSE_MODEL",)),
     # GitHub Copilot CLI: COPILOT_CLI, as GitHub's own gh CLI detects it
     # (internal/agents/detect.go); COPILOT_MODEL is the CLI's model setting.
     ("Copilot", _any_set("COPILOT_CLI"), ("COPILOT_MODEL",)),
@@ -157,12 +166,19 @@ def _named(name: str, model: str | None, evidence: str, *, strict: bool) -> Agen
 
 def disclosure_trailer(agent: AgentInfo, policy: Policy) -> tuple[str, str]:
     """The trailer prepare-commit-msg adds: `Assisted-by: AGENT:MODEL` under the first
-    accepted Assisted-by/Generated-by key. When policy accepts only Co-authored-by,
-    the tool's own co-author identity, which is what such a policy can accept;
-    "Assisted-by" otherwise."""
-    accepted = policy.assistance.trailers
+    accepted Assisted-by/Generated-by key (the ASF's and OpenInfra's presets give
+    `Generated-by`), or `Assisted-by: MODEL` under `format: kernel-llm` when the
+    model is known. When policy accepts only Co-authored-by, the tool's own
+    co-author identity, which is what such a policy can accept, unless
+    `co_authors: people` keeps that key for people; "Assisted-by" otherwise."""
+    assistance = policy.assistance
+    accepted = assistance.trailers
     key = declaration_key(accepted)
     co_author_only = key is None and any(k.lower() == "co-authored-by" for k in accepted)
-    if co_author_only and agent.tool is not None and agent.tool.identity:
+    people_only = assistance.co_authors == "people"
+    if co_author_only and not people_only and agent.tool is not None and agent.tool.identity:
         return "Co-authored-by", agent.tool.identity
+    if assistance.format == "kernel-llm" and clean_model(agent.model) != UNKNOWN_MODEL:
+        # The kernel's shorter form names the model: `Assisted-by: LLM [TOOLS]`.
+        return key or "Assisted-by", clean_model(agent.model)
     return key or "Assisted-by", f"{agent.name}:{clean_model(agent.model)}"

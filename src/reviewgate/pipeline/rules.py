@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 
 from reviewgate.disclosure.judge import check_assistance
+from reviewgate.disclosure.policy_rules import check_policy_rules
 from reviewgate.model.rulebook import rule_enabled, selected
 from reviewgate.perf.rules import check_perf
 
@@ -25,12 +26,13 @@ if TYPE_CHECKING:
 
 CommitCheck = Callable[["Commit", "Policy"], Iterable["Finding"]]
 
-CHECKS: list[CommitCheck] = [check_assistance]
+CHECKS: list[CommitCheck] = [check_assistance, check_policy_rules]
 CHECKS.append(check_perf)
 # The codes each commit check can report: a check whose codes the policy switched
 # off all is not run at all (it would cost every commit of a range for nothing).
 CHECK_CODES: dict[CommitCheck, tuple[str, ...]] = {
     check_assistance: ("RG101", "RG102", "RG103", "RG104", "RG105"),
+    check_policy_rules: ("RG106", "RG107", "RG108"),
     check_perf: ("RG401",),
 }
 

@@ -264,7 +264,7 @@ TOP_KEYS: tuple[str, ...] = ("version", "extends", *SECTIONS, "rules")
 
 
 def _section(r: Reader, node: Node, key: str, base: Policy) -> Any:
-    cls, schema = _SCHEMA[key]
+    schema = _SCHEMA[key][1]
     if is_null(node):  # `assistance:` with nothing under it: the base's values
         return getattr(base, key)
     values = {}
