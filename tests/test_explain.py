@@ -64,7 +64,7 @@ def test_lookup_by_code_in_any_case_or_by_name() -> None:
 
 
 @pytest.mark.parametrize(("wrong", "nearest"), [
-    ("RG106", "RG105"),
+    ("RG109", "RG108"),
     ("rg100", "RG101"),
     ("undeclared-asistance", "RG101"),
     ("RG10", "RG101"),

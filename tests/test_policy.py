@@ -62,7 +62,7 @@ ERROR_CASES = [
     ),
     pytest.param(
         "foo: bar\n",
-        ".reviewgate.yaml:1: unknown key 'foo' (valid keys: version, paths, assistance, "
+        ".reviewgate.yaml:1: unknown key 'foo' (valid keys: version, extends, paths, assistance, "
         "fixes, perf, verify, signoff, commits, rules)",
         id="unknown-top-key-no-near-miss",
     ),
@@ -326,7 +326,7 @@ ERROR_CASES = [
     ),
     pytest.param(
         "base: &base {require: off}\nassistance:\n  <<: *base\n",
-        ".reviewgate.yaml:1: unknown key 'base' (valid keys: version, paths, assistance, "
+        ".reviewgate.yaml:1: unknown key 'base' (valid keys: version, extends, paths, assistance, "
         "fixes, perf, verify, signoff, commits, rules)",
         id="anchor-holder-is-unknown",
     ),
@@ -468,7 +468,7 @@ def test_alias_bomb_is_never_expanded() -> None:
         ".reviewgate.yaml:2: 'verify.command[1]' must be a string, got a list"
     )
     assert error(f"lol: {bomb}\n") == (
-        ".reviewgate.yaml:1: unknown key 'lol' (valid keys: version, paths, assistance, "
+        ".reviewgate.yaml:1: unknown key 'lol' (valid keys: version, extends, paths, assistance, "
         "fixes, perf, verify, signoff, commits, rules)"
     )
 

@@ -134,8 +134,7 @@ def tool_not_accepted(policy: Policy, tools: list[Tool], first_mark: dict[str, s
     accept: one named in `assistance.deny`, one missing from `assistance.allow`
     (when the list is not empty), or, with `assistance.harness: free-software`,
     one whose harness is not free software by the registry's licence data
-    (`reviewgate explain RG108` lists where each licence fact comes from in the
-    registry's source).
+    (each licence fact names its source in the registry).
 
     ## Why is this bad?
     Some maintainers accept AI help only from tools they can inspect and run
@@ -156,6 +155,14 @@ def tool_not_accepted(policy: Policy, tools: list[Tool], first_mark: dict[str, s
     ```
     is reported: "Claude Code is proprietary; this project accepts
     free-software harnesses only: OpenAI Codex, Aider, Gemini CLI, …".
+
+    ## Use instead
+    ```
+    parser: accept an empty input
+
+    Assisted-by: Codex:gpt-5-codex
+    ```
+    written with a tool the policy accepts (here OpenAI Codex, Apache-2.0).
 
     ## How to fix
     Redo the change with a tool the project accepts, or without one, and declare

@@ -65,6 +65,7 @@ assistance:
   # The form of a declaration (RG102):
   #   any     any value names the tool
   #   kernel  the Linux kernel's form, AGENT_NAME:MODEL_VERSION [TOOL1] [TOOL2]
+  #   kernel-llm  the shorter LLM [TOOL1] [TOOL2] (AGENT:MODEL still accepted)
   format: any
   # Tool identities in addition to the built-in registry. Each entry has a name and
   # exactly one of an exact email or a regular expression (Python syntax) matched
@@ -73,6 +74,17 @@ assistance:
   #     - {name: OurBot, email: ourbot@example.com}
   #     - {name: Helper, pattern: '^helper-[0-9]+ <.*@ci\\.example\\.com>$'}
   tools: []
+  # "people": Co-authored-by credits people only; a tool there is RG106 (Mesa, kernel).
+  co_authors: any
+  # "human": a commit authored by a tool is RG107 (the kernel, LLVM).
+  author: any
+  # Which tools the project accepts (RG108), by registry name (docs/disclosure.md).
+  # allow: only these tools (empty: every tool).
+  allow: []
+  # deny: never these tools.
+  deny: []
+  # "free-software": only tools whose harness is free software, by the registry.
+  harness: any
 
 fixes:
   # A commit is a fix when its subject matches this regular expression (Python
