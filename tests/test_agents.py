@@ -13,6 +13,7 @@ import pytest
 from reviewgate.disclosure.agents import AgentInfo, detect_agent, disclosure_trailer
 from reviewgate.disclosure.identity import tool_by_name
 from reviewgate.disclosure.judge import check_assistance
+from reviewgate.policy.load import load_preset
 from reviewgate.policy.schema import Policy
 from test_rules_assistance import CLAUDE_FOOTER, make_commit, policy
 
@@ -35,6 +36,13 @@ SRC = Path(__file__).resolve().parents[1] / "src"
     ({"GIT_COMMITTER_NAME": "Ada Lovelace (aider)"}, "aider", "GIT_COMMITTER_NAME"),
     ({"GIT_AUTHOR_NAME": "Ada Lovelace (aider)"}, "aider", "GIT_AUTHOR_NAME"),
     ({"AGENT": "amp", "CLAUDECODE": "1"}, "Amp", "AGENT"),
+    ({"AGENT": "amp"}, "Amp", "AGENT"),
+    ({"QWEN_CODE": "1"}, "Qwen-Code", "QWEN_CODE"),
+    ({"QWEN_CODE": "1", "QWEN_CODE_SESSION_ID": "s"}, "Qwen-Code", "QWEN_CODE"),
+    ({"GOOSE_TERMINAL": "1"}, "Goose", "GOOSE_TERMINAL"),
+    ({"GOOSE_TERMINAL": "1", "AGENT": "goose"}, "Goose", "AGENT"),
+    ({"AI_AGENT": "opencode"}, "opencode", "AI_AGENT"),
+    ({"AI_AGENT": "gemini-cli", "GEMINI_CLI": "1"}, "Gemini", "AI_AGENT"),
     ({"AI_AGENT": "codex", "CLAUDECODE": "1"}, "Codex", "AI_AGENT"),
     ({"AI_AGENT": "claude-code"}, "Claude", "AI_AGENT"),
     ({"AI_AGENT": "github_copilot"}, "Copilot", "AI_AGENT"),
@@ -176,3 +184,35 @@ def test_docs_list_exactly_the_variables_detection_reads() -> None:
 @pytest.mark.parametrize("env", [{"CODEX_HOME": "/home/ann/.codex"}, {"CODEX_API_KEY": "sk-x"}])
 def test_a_persons_own_codex_settings_are_no_agent(env: dict[str, str]) -> None:
     assert detect_agent(env) is None
+
+
+# --- the trailer in the preset's form -----------------------------------------
+
+
+@pytest.mark.parametrize(("preset", "env", "trailer"), [
+    ("kernel", {"CLAUDECODE": "1", "ANTHROPIC_MODEL": "claude-opus-4-1"},
+     ("Assisted-by", "Claude:claude-opus-4-1")),
+    ("kernel-llm", {"CLAUDECODE": "1", "ANTHROPIC_MODEL": "claude-opus-4-1"},
+     ("Assisted-by", "claude-opus-4-1")),
+    ("kernel-llm", {"GEMINI_CLI": "1"}, ("Assisted-by", "Gemini:unknown")),
+    ("asf", {"QWEN_CODE": "1"}, ("Generated-by", "Qwen-Code:unknown")),
+    ("openinfra", {"GOOSE_TERMINAL": "1", "GOOSE_MODEL": "gpt-5"},
+     ("Generated-By", "Goose:gpt-5")),
+    ("mesa", {"OPENCODE": "1"}, ("Assisted-by", "opencode:unknown")),
+    ("fedora", {"AGENT": "amp"}, ("Assisted-by", "Amp:unknown")),
+])
+def test_the_trailer_takes_the_presets_form(
+    preset: str, env: dict[str, str], trailer: tuple[str, str]
+) -> None:
+    info = detect_agent(env)
+    assert info is not None
+    assert disclosure_trailer(info, load_preset(preset)) == trailer
+
+
+def test_people_only_co_authors_never_get_a_tools_co_author_line() -> None:
+    info = detect_agent({"CLAUDECODE": "1"})
+    assert info is not None
+    co_only = policy(trailers=("Co-authored-by",))
+    assert disclosure_trailer(info, co_only) == ("Co-authored-by", info.tool.identity)
+    people = replace(co_only, assistance=replace(co_only.assistance, co_authors="people"))
+    assert disclosure_trailer(info, people) == ("Assisted-by", "Claude:unknown")

@@ -246,3 +246,33 @@ def test_missing_file_is_exit_2(hooked: Repo, env: dict[str, str]) -> None:
     result = hook(hooked, hooked.path / "nope", env=env)
     assert result.returncode == 2, out(result)
     assert "does not exist" in out(result)
+
+
+# --- more agents, and the preset's form --------------------------------------
+
+
+@pytest.mark.parametrize(("preset", "env", "added"), [
+    ("kernel-llm", {"CLAUDECODE": "1", "ANTHROPIC_MODEL": "claude-opus-4-1"},
+     "Assisted-by: claude-opus-4-1"),
+    ("kernel", {"QWEN_CODE": "1"}, "Assisted-by: Qwen-Code:unknown"),
+    ("asf", {"GOOSE_TERMINAL": "1", "AGENT": "goose"}, "Generated-by: Goose:unknown"),
+    ("openinfra", {"GEMINI_CLI": "1", "GEMINI_MODEL": "gemini-2.5-pro"},
+     "Generated-By: Gemini:gemini-2.5-pro"),
+    ("mesa", {"OPENCODE": "1"}, "Assisted-by: opencode:unknown"),
+    ("llvm", {"AGENT": "amp"}, "Assisted-by: Amp:unknown"),
+    ("fedora", {"AI_AGENT": "codex"}, "Assisted-by: Codex:unknown"),
+])
+def test_agents_commit_in_the_presets_form(
+    hooked: Repo, preset: str, env: dict[str, str], added: str
+) -> None:
+    write_policy(hooked, f"extends: {preset}\n")
+    result = commit(hooked, "feat: x\n", env=env)
+    assert result.returncode == 0, out(result)
+    assert head_message(hooked) == f"feat: x\n\n{added}\n".encode()
+
+
+def test_a_forbidding_preset_adds_nothing_and_says_so(hooked: Repo) -> None:
+    write_policy(hooked, "extends: qemu\n")
+    result = commit(hooked, "feat: x\n", env={"GOOSE_TERMINAL": "1"})
+    assert "forbids tool-assisted commits" in out(result)
+    assert b"Goose" not in head_message(hooked)
