@@ -35,6 +35,7 @@ FAST_PATH = frozenset(
         "reviewgate.policy.schema",
         "reviewgate.git",
         "reviewgate.git.hookenv",
+        "reviewgate.git.amending",
         "reviewgate.disclosure",
         "reviewgate.disclosure.agents",
         "reviewgate.disclosure.declarations",

@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from reviewgate.git import hookenv
+from reviewgate.git.amending import amending
 from reviewgate.model.commit import Commit, Person
 from reviewgate.model.finding import Finding, Severity
 from reviewgate.model.message import CUT_LINE, cleanup_message, infer_auto_comment_char
@@ -116,12 +117,13 @@ def commit_msg_hook(
 
     findings = run_rules([commit], policy)
     # Runs git only when the message is a fix.
-    findings += staged_pair_findings(commit, policy, paths.root or cwd)
+    findings += staged_pair_findings(commit, policy, paths.root or cwd, settings.config)
     if not findings:
         return 0, ""
     errors = sum(f.severity is Severity.ERROR for f in findings)
     return (1 if errors else 0), render(
-        findings, commit, message_file, policy.source, errors, cut=prepared.cut
+        findings, commit, message_file, policy.source, errors, cut=prepared.cut,
+        aliases=settings.config,
     )
 
 
@@ -133,6 +135,7 @@ def render(
     errors: int,
     *,
     cut: bool = False,
+    aliases: Mapping[str, str] | None = None,
 ) -> str:
     warnings = sum(f.severity is Severity.WARNING for f in findings)
     notices = len(findings) - errors - warnings
@@ -148,6 +151,8 @@ def render(
     # The kept file still holds `commit -v`'s diff under the scissors line; -v again
     # makes git cut there on the retry.
     retry = " -v" if cut else ""
+    if amending(aliases):  # a retry without --amend would make a new commit
+        retry = f" --amend{retry}"
     lines += [
         f"reviewgate: commit rejected: {counts} (policy: {source})",
         f"reviewgate: your message is kept in {kept}",

@@ -139,8 +139,8 @@ def parse_var_list(text: str) -> GitSettings:
             idents[key] = value
             continue
         key = key.lower()
-        if key not in _WANTED_CONFIG or not sep:
-            continue
+        if not sep or (key not in _WANTED_CONFIG and not key.startswith("alias.")):
+            continue  # aliases: `git amend` may be `commit --amend` (git/amending.py)
         config[key] = value
         # git >= 2.45 treats the two keys as one setting: the later line wins.
         if key in ("core.commentchar", "core.commentstring") and value:

@@ -8,19 +8,27 @@ it and policy allows the two-commit shape. HEAD pairs as `check` would pair it:
 when it is not pushed yet (it goes up in the same range), or when the fix's author
 wrote it too; telling the first costs a third process, only for someone else's.
 
+`git commit --amend` makes a commit that replaces HEAD: the hook then judges the
+amended commit's whole change (the index against HEAD's first parent, or the
+empty tree for a root commit), with HEAD's parent as the commit before it. git
+does not tell hooks about --amend; git/amending.py reads it from the running
+`git commit` where the system shows it (Linux), and elsewhere the staged change
+alone is judged.
+
 What the hook cannot see, it leaves to `reviewgate check` (CI, pre-receive):
-- `git commit --amend` is not told to the hook, so an amended fix is judged by
-  what is staged now, not by the whole amended commit;
 - a `Test-commit:` trailer naming a commit other than HEAD.
 RG204 (test weakening) needs line diffs and runs in `check` only.
 """
 
 from __future__ import annotations
 
+import os
+from collections.abc import Mapping
 from dataclasses import replace
 
 from reviewgate.errors import GitError
 from reviewgate.git import hookenv
+from reviewgate.git.amending import amending
 from reviewgate.model.commit import ChangedPath, Commit, Person
 from reviewgate.model.emails import normal_email
 from reviewgate.model.finding import Finding, Severity
@@ -36,17 +44,29 @@ if TYPE_CHECKING:
 _DIFF_OPTIONS = ["-z", "--name-status", "-M", "--no-ext-diff", "--no-color"]
 
 
-def staged_pair_findings(commit: Commit, policy: Policy, cwd: str) -> list[Finding]:
-    """RG201 for the pending `commit`, from the index and HEAD of the repo at `cwd`."""
+def staged_pair_findings(
+    commit: Commit, policy: Policy, cwd: str, aliases: Mapping[str, str] | None = None
+) -> list[Finding]:
+    """RG201 for the pending `commit`, from the index and HEAD of the repo at `cwd`.
+    `aliases` (git's alias.* settings) help tell `git amend`-style aliases."""
     if severity_for("RG201", policy.rules) is Severity.OFF:
         return []
     if not (selected(commit, policy) and is_fix(commit, policy)):
         return []
-    staged = parse_name_status(hookenv.run_git(["diff", "--cached", *_DIFF_OPTIONS], cwd))
-    fix_commit = replace(commit, changes=staged)
+    base: list[str] = []
+    previous: str | None = "HEAD"
+    if amending(aliases):
+        replaced = read_head(cwd)
+        if replaced is not None:
+            # The amended commit replaces HEAD: its change is against HEAD's parent.
+            base = [replaced.parents[0] if replaced.parents else _empty_tree(cwd)]
+            commit = replace(commit, parents=replaced.parents)
+            previous = "HEAD^" if replaced.parents else None
+    diff = hookenv.run_git(["diff", "--cached", *_DIFF_OPTIONS, *base], cwd)
+    fix_commit = replace(commit, changes=parse_name_status(diff))
     (fix,) = pair_fixes([fix_commit], policy, {})
     if fix.shape == UNPAIRED and policy.fixes.pairing != "same-commit":
-        head = read_head(cwd)
+        head = read_head(cwd, previous) if previous else None
         if head is not None and _may_be_its_test(head, commit, cwd):
             fix_commit = replace(fix_commit, parents=(head.sha, *commit.parents[1:]))
             (fix,) = pair_fixes([fix_commit, head], policy, {})
@@ -63,13 +83,18 @@ def staged_pair_findings(commit: Commit, policy: Policy, cwd: str) -> list[Findi
     return [] if found is None else [found]
 
 
-def read_head(cwd: str) -> Commit | None:
-    """HEAD's sha and changed paths (against its first parent), or None before the
-    first commit."""
+def _empty_tree(cwd: str) -> str:
+    """The empty tree's id in this repository's hash (SHA-1 or SHA-256)."""
+    return hookenv.run_git(["hash-object", "-t", "tree", os.devnull], cwd).strip()
+
+
+def read_head(cwd: str, rev: str = "HEAD") -> Commit | None:
+    """HEAD's (or `rev`'s) sha and changed paths (against its first parent), or None
+    before the first commit."""
     args = ["diff-tree", "-r", "--root", "--always", "--diff-merges=first-parent",
             "--format=%H%x00%ae%x00%P"]
     try:
-        out = hookenv.run_git([*args, *_DIFF_OPTIONS, "HEAD"], cwd)
+        out = hookenv.run_git([*args, *_DIFF_OPTIONS, rev], cwd)
     except GitError:
         return None
     sha, _, rest = out.partition("\0")
