@@ -20,7 +20,7 @@ from __future__ import annotations
 import functools
 import re
 
-from reviewgate.model.finding import Finding
+from reviewgate.model.finding import Finding, Severity
 from reviewgate.model.rulebook import make_finding, rule
 
 TYPE_CHECKING = False
@@ -90,10 +90,15 @@ def _is_evidence(value: str) -> bool:
     return value.strip().strip(".").lower() not in _PLACEHOLDERS | {""}
 
 
+# Conventional Commits types that change no shipped code, so claim no speed-up
+# whatever their subject says ("docs: explain the 2x faster path").
+_NEVER_CLAIM = re.compile(r"^(docs?|tests?|chore)(\([^)]*\))?!?:", re.IGNORECASE)
+
+
 def claims_speedup(commit: Commit, policy: Policy) -> bool:
     subject = commit.subject
     # A revert claims nothing of its own, whatever the subject it quotes says.
-    if subject.startswith('Revert "'):
+    if subject.startswith('Revert "') or _NEVER_CLAIM.match(subject):
         return False
     return _subject_pattern(policy.perf.subject).search(subject) is not None
 
@@ -104,13 +109,22 @@ def _subject_pattern(pattern: str) -> re.Pattern[str]:
     return re.compile(pattern, re.IGNORECASE)
 
 
-@rule("RG401", "performance-claim-without-evidence", "a speed-up claimed without a benchmark")
+@rule(
+    "RG401",
+    "performance-claim-without-evidence",
+    "a speed-up claimed without a benchmark",
+    Severity.WARNING,
+)
 def check_perf(commit: Commit, policy: Policy) -> list[Finding]:
     """## What it does
     Finds commits that claim to make something faster but show no measurement.
     A commit claims a speed-up when its subject matches `perf.subject`: by
-    default the Conventional Commits type `perf:` (`perf(scope):`, `perf!:`) or
-    the words "faster", "speed up", "speedup", "quicker". It must carry a
+    default the Conventional Commits type `perf:` (`perf(scope):`, `perf!:`), or
+    a claim of a measured gain, a word such as "faster", "speed up", "cut" or
+    "reduce" with a figure and its unit ("2x faster", "30% quicker", "from 300 ms
+    to 40 ms"). A word alone ("a faster path") is no claim, and `docs:`, `test:`
+    and `chore:` subjects never claim one. A warning by default
+    (`rules: {RG401: error}` makes it block). It must carry a
     benchmark's output in its body (hyperfine, benchstat or pytest-benchmark,
     pasted as the tool prints it) or a trailer from `perf.trailers`
     (`Benchmark: <where the figures are>`).
@@ -151,7 +165,7 @@ def check_perf(commit: Commit, policy: Policy) -> list[Finding]:
     found = make_finding(
         commit,
         "RG401",
-        f"{commit.short_sha} claims a speed-up ({commit.subject[:60]!r}) but shows no "
+        f"claims a speed-up ({commit.subject[:60]!r}) but shows no "
         "benchmark output and no trailer " + ", ".join(policy.perf.trailers or ("Benchmark",)),
         "paste hyperfine, benchstat or pytest-benchmark output into the message, or add "
         f"the trailer `{trailer}: <where the figures are>`",

@@ -103,10 +103,16 @@ fixes:
 
 perf:
   # A commit claims a speed-up when its subject matches this regular expression
-  # (searched without regard to case): the `perf` type, or words of a claim. It
-  # must then carry evidence (RG401): benchstat, hyperfine or pytest-benchmark
-  # output in its body, or one of the trailers below.
-  subject: '^perf(\\(.+\\))?!?:|\\b(faster|speed(s|ed)?[ -]?ups?|quicker)\\b'
+  # (searched without regard to case): the `perf` type, or a claim of a measured
+  # gain, a word of gain with a figure and its unit ("2x faster", "cut startup
+  # from 300 ms to 40 ms"). docs:, test: and chore: subjects never claim one. It
+  # must then carry evidence (RG401, a warning unless `rules` says error):
+  # benchstat, hyperfine or pytest-benchmark output in its body, or one of the
+  # trailers below.
+  subject: "^perf(\\\\(.+\\\\))?!?:\\
+    |^(?=.*\\\\b(faster|quicker|speed(s|ed)?[ -]?ups?|reduc(e|es|ed|ing)|cuts?|less|fewer\\
+    |improv(e|es|ed|ing)|lower(s|ed)?|sav(e|es|ed|ing)|shav(e|es|ed|ing))\\\\b)\\
+    (?=.*(?<![\\\\w.])\\\\d+([.,]\\\\d+)?\\\\s?(%|x|×|ms|µs|μs|us|ns|s)(?!\\\\w))"
   # Trailer keys whose value is the evidence, e.g. "Benchmark: bench/x.py, -38% time".
   trailers: [Benchmark]
 
