@@ -266,3 +266,38 @@ def test_pre_commit_shows_a_warning_when_the_commit_passes(pre_committed: Repo) 
     assert result.returncode == 0, out(result)
     assert head_message(pre_committed) == message.encode()
     assert "RG102" in out(result)
+
+
+@pytest.mark.slow
+def test_pre_commit_amending_a_fix_judges_the_amended_commit(pre_committed: Repo) -> None:
+    # Issue 16, item 1: pre-commit runs the hook from its own process; the hook
+    # still finds the `git commit --amend` that runs pre-commit.
+    repo = pre_committed
+    repo.write("src/app.py", "x = 2\n")
+    repo.write("tests/test_app.py", "t = 2\n")
+    repo.git("add", "-A")
+    assert git_commit(repo, "fix: off by one\n", _pc_env()).returncode == 0
+    repo.write("src/app.py", "x = 3\n")
+    repo.git("add", "-A")
+    amended = git_commit(repo, None, _pc_env(), "--amend", "--no-edit")
+    assert amended.returncode == 0, out(amended)
+    assert "RG201" not in out(amended)
+    repo.write("src/app.py", "x = 4\n")
+    repo.git("add", "-A")
+    new = git_commit(repo, "fix: again\n", _pc_env())  # not an amend: no test
+    assert new.returncode != 0 and "RG201" in out(new)
+
+
+@pytest.mark.slow
+def test_pre_commit_a_clean_commit_gets_nothing_from_reviewgate(pre_committed: Repo) -> None:
+    # Issue 16, item 6: with the hook's `verbose: true`, pre-commit shows whatever
+    # the hook prints on every commit; a clean one prints nothing of its own.
+    result = git_commit(pre_committed, "feat: tidy\n", _pc_env())
+    assert result.returncode == 0, out(result)
+    assert "reviewgate:" not in out(result)
+    declared = git_commit(pre_committed, DECLARED, _pc_env())
+    said = [line for line in out(declared).splitlines() if line.startswith("reviewgate:")]
+    assert said == [
+        "reviewgate: this commit will need a sign-off before it reaches main "
+        "(Reviewed-by or Acked-by: by a maintainer, or `reviewgate approve`)"
+    ]

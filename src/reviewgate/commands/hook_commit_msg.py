@@ -12,16 +12,23 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from reviewgate.disclosure.judge import tool_marks
 from reviewgate.git import hookenv
 from reviewgate.git.amending import amending
 from reviewgate.model.commit import Commit, Person
 from reviewgate.model.finding import Finding, Severity
 from reviewgate.model.message import CUT_LINE, cleanup_message, infer_auto_comment_char
+from reviewgate.model.rulebook import RULES, severity_for
 from reviewgate.model.trailers import parse_trailers
+from reviewgate.pairs.fixes import waiver_reason
 from reviewgate.pairs.hook import staged_pair_findings
 from reviewgate.pipeline.rules import run_rules
 from reviewgate.policy.files import find_policy_file, load_policy
 from reviewgate.report.text import format_finding
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from reviewgate.policy.schema import Policy
 
 
 @dataclass(frozen=True)
@@ -118,13 +125,48 @@ def commit_msg_hook(
     findings = run_rules([commit], policy)
     # Runs git only when the message is a fix.
     findings += staged_pair_findings(commit, policy, paths.root or cwd, settings.config)
-    if not findings:
-        return 0, ""
     errors = sum(f.severity is Severity.ERROR for f in findings)
-    return (1 if errors else 0), render(
-        findings, commit, message_file, policy.source, errors, cut=prepared.cut,
-        aliases=settings.config,
-    )
+    if errors:
+        return 1, render(
+            findings, commit, message_file, policy.source, errors, cut=prepared.cut,
+            aliases=settings.config,
+        )
+    # A commit that goes ahead prints only what is worth a line: its warnings in
+    # one, and a sign-off that the push to main will ask for in another.
+    lines = [summary_line(findings, policy.source)] if findings else []
+    if needs_signoff(commit, policy):
+        lines.append(
+            "reviewgate: this commit will need a sign-off before it reaches main "
+            f"({' or '.join(policy.signoff.trailers)}: by a maintainer, "
+            "or `reviewgate approve`)"
+        )
+    return 0, "".join(line + "\n" for line in lines)
+
+
+def summary_line(findings: list[Finding], source: str) -> str:
+    """One line for the findings of a commit that goes ahead: the counts, then each
+    code once with its rule's summary."""
+    codes = dict.fromkeys(f.code for f in findings)
+    what = "; ".join(f"{code} {RULES[code].summary}" if code in RULES else code
+                     for code in codes)
+    return (f"reviewgate: the commit goes ahead with {_counts(findings, zeros=False)} ({what}); "
+            f"`reviewgate check HEAD` shows them (policy: {source})")
+
+
+def needs_signoff(commit: Commit, policy: Policy) -> bool:
+    """Whether the policy will want a human sign-off (RG301) on this commit before
+    it reaches a default branch, and the message carries none yet. Approvals in
+    git notes and sign-offs on a later merge may still come: a note, not a finding."""
+    mode = policy.signoff.required_for
+    if mode == "none" or severity_for("RG301", policy.rules) is Severity.OFF:
+        return False
+    wanted = {key.lower() for key in policy.signoff.trailers}
+    if any(key.strip().lower() in wanted for key, _ in commit.trailers):
+        return False
+    if mode == "all" or waiver_reason(commit):
+        return True  # a waived test needs a sign-off whatever the mode
+    declarations, signatures = tool_marks(commit, policy)
+    return bool(signatures) or any(not d.is_none for d in declarations)
 
 
 def render(
@@ -137,16 +179,10 @@ def render(
     cut: bool = False,
     aliases: Mapping[str, str] | None = None,
 ) -> str:
-    warnings = sum(f.severity is Severity.WARNING for f in findings)
-    notices = len(findings) - errors - warnings
     lines = [f"reviewgate: {commit.subject or '(empty subject)'}"]
-    lines.extend(format_finding(f, commit.short_sha) for f in findings)
-    counts = f"{_plural(errors, 'error')}, {_plural(warnings, 'warning')}"
-    if notices:
-        counts += f", {_plural(notices, 'notice')}"
-    if not errors:
-        lines.append(f"reviewgate: {counts} (policy: {source}); the commit goes ahead")
-        return "\n".join(lines) + "\n"
+    # The commit has no sha yet: each finding names its code, not "(new)".
+    lines.extend(format_finding(f, "").replace("   ", "  ", 1) for f in findings)
+    counts = _counts(findings)
     kept = os.path.abspath(message_file)
     # The kept file still holds `commit -v`'s diff under the scissors line; -v again
     # makes git cut there on the retry.
@@ -159,6 +195,16 @@ def render(
         f"reviewgate: fix it and commit again with: git commit{retry} -e -F {_quote(kept)}",
     ]
     return "\n".join(lines) + "\n"
+
+
+def _counts(findings: list[Finding], zeros: bool = True) -> str:
+    errors = sum(f.severity is Severity.ERROR for f in findings)
+    warnings = sum(f.severity is Severity.WARNING for f in findings)
+    notices = len(findings) - errors - warnings
+    parts = [(errors, "error"), (warnings, "warning"), (notices, "notice")]
+    return ", ".join(
+        _plural(n, noun) for n, noun in parts if n or (zeros and noun != "notice")
+    )
 
 
 def _plural(count: int, noun: str) -> str:
