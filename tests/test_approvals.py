@@ -3,6 +3,7 @@ back verified against a real allowed-signers text."""
 
 from __future__ import annotations
 
+import os
 import subprocess
 from pathlib import Path
 
@@ -41,6 +42,10 @@ def make_key(where: Path, name: str) -> tuple[Path, str]:
 def as_reviewer(repo: Repo, name: str, email: str, key: Path | None) -> None:
     repo.git("config", "user.name", name)
     repo.git("config", "user.email", email)
+    # approve takes the identity git would commit with, and GIT_COMMITTER_* (set
+    # for the whole test by conftest's isolation, which restores them) beat user.*.
+    os.environ.pop("GIT_COMMITTER_NAME", None)
+    os.environ.pop("GIT_COMMITTER_EMAIL", None)
     if key is None:
         repo.git("config", "--unset-all", "user.signingKey", check=False)
         return

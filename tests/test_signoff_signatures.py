@@ -238,6 +238,10 @@ def approve(repo: Repo, revisions: str, key: Path | None, who: str = GRACE) -> N
         repo.git("config", "user.signingKey", str(key))
     else:
         repo.git("config", "--unset", "user.signingKey", check=False)
+    # As git would commit: the configured identity. conftest's GIT_COMMITTER_*
+    # would beat it, and its isolation restores them after the test.
+    os.environ.pop("GIT_COMMITTER_NAME", None)
+    os.environ.pop("GIT_COMMITTER_EMAIL", None)
     result = subprocess.run([sys.executable, "-m", "reviewgate", "approve", revisions],
                             cwd=repo.path, capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stdout + result.stderr

@@ -91,7 +91,10 @@ def run_approve(
         )
     repo = open_repo(cwd)
     config = git_config(repo, r"^user\.(name|email|signingkey)$|^gpg\.")
-    reviewer = _reviewer({**_committer_identity(repo), **_nonblank(config)})
+    # The identity git itself would commit with (`git var GIT_COMMITTER_IDENT`:
+    # GIT_COMMITTER_NAME/EMAIL before user.name/email); the config only when git
+    # cannot tell.
+    reviewer = _reviewer({**_nonblank(config), **_nonblank(_committer_identity(repo))})
     if revisions:
         chosen = validate_revisions(revisions)
         if not all_history and not is_bounded(chosen):
@@ -104,6 +107,13 @@ def run_approve(
         if spec is None:
             raise ReviewgateError("nothing to approve: HEAD has no commits yet")
         chosen = spec.revisions
+        if not all_history and "--remotes" in chosen and not _has_remote_branches(repo):
+            # `HEAD --not --remotes` with no remote-tracking branch is all of history.
+            raise ReviewgateError(
+                "refusing to approve HEAD and all its history: with no remote-tracking "
+                "branch, nothing marks where the unreviewed commits start; give a range "
+                "such as BASE..HEAD, or pass --all-history"
+            )
     described = " ".join(chosen)
     resolved = resolve_range(repo, chosen, described)
     payload = format_payload(
@@ -130,6 +140,10 @@ def run_approve(
         add_approval_line(repo, resolved.tip, line)
     fmt = signing.format if signing.key else ""
     return ApproveResult(reviewer, resolved, described, line, fmt, not dry_run, warnings)
+
+
+def _has_remote_branches(repo: Any) -> bool:
+    return bool(run_git(repo, "for-each-ref", "--count=1", "--format=x", "refs/remotes/").strip())
 
 
 def _nonblank(config: Mapping[str, str]) -> dict[str, str]:
