@@ -66,7 +66,7 @@ def test_ctrl_c_is_130_not_click_s_abort(
 def test_a_usage_error_is_still_click_s(monkeypatch: pytest.MonkeyPatch) -> None:
     result = CliRunner().invoke(main, ["stats", "-n", "0"])
     assert result.exit_code == 2
-    assert "Invalid value for '-n'" in result.stderr
+    assert "reviewgate: error: invalid value for '-n'" in result.stderr
     assert "internal error" not in result.stderr
 
 

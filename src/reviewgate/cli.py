@@ -17,6 +17,7 @@ from typing import Any, TypeVar
 
 import click
 
+from reviewgate.cli_help import Group, error_line
 from reviewgate.commands import approve as approve_command
 from reviewgate.commands import stats as stats_command
 from reviewgate.commands.check import render, write_report
@@ -81,7 +82,7 @@ def reports_errors(func: F) -> F:
         try:
             return func(*args, **kwargs)
         except ReviewgateError as error:
-            click.echo(f"reviewgate: error: {error}", err=True)
+            click.echo(error_line(str(error)), err=True)
             sys.exit(error.exit_code)
         except (click.ClickException, click.exceptions.Exit, click.exceptions.Abort):
             raise  # click's own, reported by click
@@ -108,14 +109,14 @@ def reports_errors(func: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=Group, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="reviewgate", prog_name="reviewgate")
 def main() -> None:
     """Keep unreviewed, machine-written commits out of a git history."""
 
 
 @main.command(context_settings={"ignore_unknown_options": True})
-@click.argument("revisions", nargs=-1, type=click.UNPROCESSED)
+@click.argument("revisions", nargs=-1, type=click.UNPROCESSED, metavar="[RANGE]...")
 @click.option("-n", "--max-count", type=click.IntRange(min=1), help="Check at most N commits.")
 @click.option(
     "--format",
@@ -212,7 +213,7 @@ def check(
 
 
 @main.command("verify", context_settings={"ignore_unknown_options": True})
-@click.argument("revisions", nargs=-1, type=click.UNPROCESSED)
+@click.argument("revisions", nargs=-1, type=click.UNPROCESSED, metavar="[RANGE]...")
 @click.option("-n", "--max-count", type=click.IntRange(min=1), help="Verify at most N commits.")
 @policy_from_option
 @config_option
@@ -331,7 +332,7 @@ def policy_command(fmt: str, config: str | None) -> None:
 
 
 @main.command(context_settings={"ignore_unknown_options": True})
-@click.argument("revisions", nargs=-1, type=click.UNPROCESSED)
+@click.argument("revisions", nargs=-1, type=click.UNPROCESSED, metavar="[RANGE]...")
 @click.option("-n", "--max-count", type=click.IntRange(min=1), help="Count at most N commits.")
 @click.option(
     "--html",
@@ -357,7 +358,7 @@ def stats(
 
 
 @main.command(context_settings={"ignore_unknown_options": True})
-@click.argument("revisions", nargs=-1, type=click.UNPROCESSED)
+@click.argument("revisions", nargs=-1, type=click.UNPROCESSED, metavar="[RANGE]...")
 @click.option("--dry-run", is_flag=True, help="Print the record; sign and write nothing.")
 @click.option("--show", is_flag=True, help="Also print the record as written.")
 @click.option("--all-history", is_flag=True,
