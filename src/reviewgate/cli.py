@@ -17,24 +17,8 @@ from typing import Any, TypeVar
 
 import click
 
-from reviewgate.cli_help import Group, error_line
-from reviewgate.commands import approve as approve_command
-from reviewgate.commands import stats as stats_command
-from reviewgate.commands.check import render, write_report
-from reviewgate.commands.explain import explain as explain_rule
-from reviewgate.commands.explain import explain_all
-from reviewgate.commands.hook_commit_msg import commit_msg_hook
-from reviewgate.commands.hook_pre_push import pre_push_hook
-from reviewgate.commands.hook_pre_receive import pre_receive_hook
-from reviewgate.commands.hook_prepare_commit_msg import prepare_commit_msg_hook
-from reviewgate.commands.init import init as write_policy
-from reviewgate.commands.policy_show import show_policy
-from reviewgate.commands.verify import Progress, render_verify, run_cleanup, run_verify
+from reviewgate.cli_help import Group
 from reviewgate.errors import ReviewgateError
-from reviewgate.git.pushed_refs import read_hook_stdin
-from reviewgate.git.repo import open_repo, repo_root
-from reviewgate.pipeline.run import load_repo_policy, report_needs_paths, run_check
-from reviewgate.report.stats import render_stats_text
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -76,9 +60,12 @@ def reports_errors(func: F) -> F:
     """Turn reviewgate's errors into one line on stderr and exit status 2, Ctrl-C
     into 130, and an error nobody expected into one line and 2 as well: exit 1
     means findings, and a crash is none."""
+    from reviewgate.cli_help import error_line
+
 
     @wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
+
         try:
             return func(*args, **kwargs)
         except ReviewgateError as error:
@@ -162,6 +149,10 @@ def check(
     merge request's commits, judged by the policy of the target branch; elsewhere
     `@{upstream}..HEAD`, or HEAD's commits that no remote-tracking branch has.
     """
+    from reviewgate.commands.check import render, write_report
+    from reviewgate.commands.verify import Progress, run_verify
+    from reviewgate.pipeline.run import report_needs_paths, run_check
+
     gather = progress = None
     signals: Any = nullcontext()
     if not run_verify and (no_cache or jobs != 1 or shard):
@@ -234,6 +225,8 @@ def verify_command(
     """Prove that each fix of RANGE has a test that fails without it (red) and
     passes with it (green), in temporary worktrees; results are cached in
     refs/notes/reviewgate. RANGE defaults as for `check`."""
+    from reviewgate.commands.verify import Progress, render_verify, run_cleanup, run_verify
+
     if cleanup:
         if revisions:
             raise ReviewgateError("--cleanup takes no range: it only removes leftovers")
@@ -265,6 +258,8 @@ def hook() -> None:
 @reports_errors
 def hook_commit_msg(message_file: str, config: str | None) -> None:
     """Check the commit message being written in MESSAGE_FILE."""
+    from reviewgate.commands.hook_commit_msg import commit_msg_hook
+
     code, text = commit_msg_hook(message_file, config=config)
     if text:
         click.echo(text, err=True, nl=False)
@@ -279,6 +274,8 @@ def hook_commit_msg(message_file: str, config: str | None) -> None:
 @reports_errors
 def hook_prepare_commit_msg(message_file: str, source: str, sha: str, config: str | None) -> None:
     """Add the disclosure trailer when committing from inside a known AI agent."""
+    from reviewgate.commands.hook_prepare_commit_msg import prepare_commit_msg_hook
+
     code, text = prepare_commit_msg_hook(message_file, source, sha, config=config)
     if text:
         click.echo(text, err=True, nl=False)
@@ -292,6 +289,9 @@ def hook_prepare_commit_msg(message_file: str, source: str, sha: str, config: st
 @reports_errors
 def hook_pre_push(remote: str, url: str, config: str | None) -> None:
     """Check the new commits of every ref git pushes (its ref lines on stdin)."""
+    from reviewgate.commands.hook_pre_push import pre_push_hook
+    from reviewgate.git.pushed_refs import read_hook_stdin
+
     code, text = pre_push_hook(remote, url, read_hook_stdin(), os.environ, config=config)
     click.echo(text, err=True, nl=False)
     sys.exit(code)
@@ -305,6 +305,9 @@ def hook_pre_push(remote: str, url: str, config: str | None) -> None:
 @reports_errors
 def hook_pre_receive(refs: tuple[str, ...], config: str | None) -> None:
     """Server side: reject a push whose new commits break the policy (git's lines on stdin)."""
+    from reviewgate.commands.hook_pre_receive import pre_receive_hook
+    from reviewgate.git.pushed_refs import read_hook_stdin
+
     code, text = pre_receive_hook(read_hook_stdin(), patterns=refs, config=config)
     click.echo(text, err=True, nl=False)
     sys.exit(code)
@@ -316,6 +319,9 @@ def hook_pre_receive(refs: tuple[str, ...], config: str | None) -> None:
 @reports_errors
 def init(force: bool, config: str | None) -> None:
     """Write a commented starter .reviewgate.yaml."""
+    from reviewgate.commands.init import init as write_policy
+    from reviewgate.git.repo import open_repo, repo_root
+
     root = repo_root(open_repo())
     config = config or os.environ.get("REVIEWGATE_CONFIG") or None
     written = write_policy(root, force=force, path=Path(config).resolve() if config else None)
@@ -328,6 +334,9 @@ def init(force: bool, config: str | None) -> None:
 @reports_errors
 def policy_command(fmt: str, config: str | None) -> None:
     """Print the effective policy and where each value came from."""
+    from reviewgate.commands.policy_show import show_policy
+    from reviewgate.pipeline.run import load_repo_policy
+
     click.echo(show_policy(load_repo_policy(config), fmt=fmt), nl=False)
 
 
@@ -348,6 +357,10 @@ def stats(
 ) -> None:
     """Figures about the commits of RANGE (default: the range `check` reads):
     tool-assisted share by tool and month, sign-offs, fixes with tests."""
+    from reviewgate.commands import stats as stats_command
+    from reviewgate.commands.check import write_report
+    from reviewgate.report.stats import render_stats_text
+
     figures = stats_command.run_stats(revisions, config=config, max_count=max_count)
     click.echo(render_stats_text(figures), nl=False)
     if html_file is not None:
@@ -367,6 +380,8 @@ def stats(
 def approve(revisions: tuple[str, ...], dry_run: bool, show: bool, all_history: bool) -> None:
     """Record that you reviewed RANGE (default: the commits not upstream yet), as a
     signed note under refs/notes/reviewgate-approvals (docs/approve.md)."""
+    from reviewgate.commands import approve as approve_command
+
     result = approve_command.run_approve(revisions, dry_run=dry_run, all_history=all_history)
     for warning in result.warnings:
         click.echo(f"reviewgate: warning: {warning}", err=True)
@@ -382,6 +397,9 @@ def approve(revisions: tuple[str, ...], dry_run: bool, show: bool, all_history: 
 @reports_errors
 def explain(code: str | None) -> None:
     """Print the documentation of rule CODE (all rules without CODE)."""
+    from reviewgate.commands.explain import explain as explain_rule
+    from reviewgate.commands.explain import explain_all
+
     click.echo(explain_rule(code) if code else explain_all())
 
 
