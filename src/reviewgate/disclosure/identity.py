@@ -198,12 +198,26 @@ def model_from_identity(tool: Tool, name: str) -> str | None:
     """The model an identity's display name reveals: aider's "aider (openai/gpt-4o)",
     or Claude Code's "Claude Opus 4.1" (written as Anthropic's alias, claude-opus-4-1)."""
     name = name.strip()
-    paren = re.fullmatch(r"(?P<who>.*?)\s*\((?P<model>[^()]+)\)", name)
-    if paren and paren.group("model").strip().lower() not in tool.names():
-        return re.sub(r"\s+", "-", paren.group("model").strip())
+    model = _parenthesised_tail(name)
+    if model is not None and model.strip().lower() not in tool.names():
+        return re.sub(r"\s+", "-", model.strip())
     if tool.key == "claude" and name.lower().startswith("claude ") and "[bot]" not in name:
         return re.sub(r"[\s.]+", "-", name.lower())
     return None
+
+
+def _parenthesised_tail(name: str) -> str | None:
+    """What `(?P<who>.*?)\\s*\\((?P<model>[^()]+)\\)` would fullmatch as its model,
+    found without a regular expression: that one backtracked over every split of a
+    long run of spaces (quadratic time in a crafted author name)."""
+    if not name.endswith(")"):
+        return None
+    opening = name.rfind("(", 0, len(name) - 1)
+    model = name[opening + 1 : -1]
+    if opening < 0 or not model or ")" in model:
+        return None
+    # `.*?` does not cross a line break; the `\s*` before "(" may.
+    return None if "\n" in name[:opening].rstrip() else model
 
 
 def may_carry_marks(message: str) -> bool:
@@ -213,7 +227,10 @@ def may_carry_marks(message: str) -> bool:
     start = message.find("\n")
     if start != -1:
         body = message[start:]
-        if ":" in body or any(word in body.lower() for word in _lines.FOOTER_WORDS):
+        if ":" in body:
+            return True
+        lowered = body.lower()  # once, not once per word
+        if any(word in lowered for word in _lines.FOOTER_WORDS):
             return True
     return any(message.startswith(prefix) for prefix, _ in SUBJECT_PREFIXES)
 

@@ -109,7 +109,20 @@ def parse_log_stream(chunks: Iterator[bytes]) -> Iterator[_RawCommit]:
     buffer = b""
     pos = 0
     ended = False
+    pending: list[bytes] = []  # chunks not yet joined to the buffer
+    waiting = 0  # bytes in `pending`
+    # A record that did not match yet is tried again only once the unparsed bytes
+    # have doubled (or the stream has ended): a 50 MB message arriving in 64 KiB
+    # pieces is then matched about 26 times, not 800 times over a growing buffer,
+    # so the parse stays linear in the record's size.
+    retry_at = 0
+    # Nor before it holds the NULs of a whole header and the next record's first.
+    nuls = 0  # in buffer[pos:] and `pending`
     while True:
+        if waiting and (ended or (len(buffer) - pos + waiting >= retry_at
+                                  and nuls > _HEADER_TOKENS)):
+            buffer = buffer[pos:] + b"".join(pending)
+            pos, pending, waiting = 0, [], 0
         found = _RECORD.match(buffer, pos)
         if found is not None and (ended or _NEXT_RECORD.match(buffer, found.end()) is not None):
             pos = found.end()
@@ -121,14 +134,18 @@ def parse_log_stream(chunks: Iterator[bytes]) -> Iterator[_RawCommit]:
             if pos == len(buffer):
                 return
             raise GitError(f"unexpected git log output at byte {pos}")
-        chunk = next(chunks, None)
-        if chunk is None:
-            ended = True
-        else:
-            # Keep only what is not parsed yet; grow by whole chunks.
-            buffer = buffer[pos:] + chunk
-            pos = 0
-
+        retry_at = 2 * (len(buffer) - pos)
+        nuls = buffer.count(b"\0", pos) + sum(c.count(b"\0") for c in pending)
+        while True:
+            chunk = next(chunks, None)
+            if chunk is None:
+                ended = True
+                break
+            pending.append(chunk)
+            waiting += len(chunk)
+            nuls += chunk.count(b"\0")
+            if len(buffer) - pos + waiting >= retry_at and nuls > _HEADER_TOKENS:
+                break
 
 
 def _changes(block: bytes | None) -> tuple[ChangedPath, ...]:
