@@ -23,6 +23,7 @@ FAST_PATH = frozenset(
         "reviewgate.commands.hook_prepare_commit_msg",
         "reviewgate.model",
         "reviewgate.model.commit",
+        "reviewgate.model.display",
         "reviewgate.model.emails",
         "reviewgate.model.finding",
         "reviewgate.model.fix",

@@ -16,6 +16,7 @@ from reviewgate.disclosure.judge import tool_marks
 from reviewgate.git import hookenv
 from reviewgate.git.amending import amending
 from reviewgate.model.commit import Commit, Person
+from reviewgate.model.display import visible
 from reviewgate.model.finding import Finding, Severity
 from reviewgate.model.message import CUT_LINE, cleanup_message, infer_auto_comment_char
 from reviewgate.model.rulebook import RULES, severity_for
@@ -179,7 +180,7 @@ def render(
     cut: bool = False,
     aliases: Mapping[str, str] | None = None,
 ) -> str:
-    lines = [f"reviewgate: {commit.subject or '(empty subject)'}"]
+    lines = [f"reviewgate: {visible(commit.subject) or '(empty subject)'}"]
     # The commit has no sha yet: each finding names its code, not "(new)".
     lines.extend(format_finding(f, "").replace("   ", "  ", 1) for f in findings)
     counts = _counts(findings)

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 import click
 
 from reviewgate.git.repo import short_rev
+from reviewgate.model.display import visible
 from reviewgate.model.evidence import Verdict
 from reviewgate.model.finding import Finding, Severity, has_errors
 from reviewgate.model.result import CheckResult, GatherOptions
@@ -146,7 +147,7 @@ def verdict_line(verdict: Verdict, subjects: dict[str, str]) -> str:
     text += f"  {subject}" if subject else ""
     if verdict.detail and verdict.outcome != "proven":
         text += f"\n    {verdict.detail}"
-    return text
+    return visible(text)  # the subject and a test's output: docs/security.md, "Output"
 
 
 def render_verify(result: VerifyResult) -> str:

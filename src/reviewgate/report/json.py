@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from reviewgate.disclosure.assistance import assistance, to_json
 from reviewgate.model.commit import Commit, Person
+from reviewgate.model.display import json_safe
 from reviewgate.model.finding import Finding
 
 if TYPE_CHECKING:
@@ -42,7 +43,8 @@ def render_json(result: CheckResult) -> str:
     )
     body = json.dumps(head)[:-1]
     inner = f"[\n{commits}\n  ]" if commits else "[]"
-    return f'{body}, "commits": {inner}}}\n'
+    # Commit data stays exact for a parser, inert in a log: docs/security.md, "Output".
+    return json_safe(f'{body}, "commits": {inner}}}\n')
 
 
 def person_to_json(person: Person) -> dict[str, str]:

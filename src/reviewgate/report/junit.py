@@ -21,6 +21,7 @@ import xml.etree.ElementTree as ET
 from collections import defaultdict
 from typing import TYPE_CHECKING
 
+from reviewgate.model.display import xml_safe
 from reviewgate.model.finding import Finding, Severity
 
 if TYPE_CHECKING:
@@ -54,7 +55,8 @@ def render_junit(result: CheckResult) -> str:
     suite.extend(cases)
     ET.indent(root)
     body = ET.tostring(root, encoding="unicode")
-    return f'<?xml version="1.0" encoding="UTF-8"?>\n{body}\n'
+    # Commit data stays exact for a parser, inert in a log: docs/security.md, "Output".
+    return f'<?xml version="1.0" encoding="UTF-8"?>\n{xml_safe(body)}\n'
 
 
 def testcase(commit: Commit, findings: list[Finding]) -> ET.Element:

@@ -37,6 +37,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
 from reviewgate import __version__
+from reviewgate.model.display import json_safe
 from reviewgate.model.finding import Finding, Severity
 from reviewgate.model.rulebook import RULES, Rule
 from reviewgate.pipeline.range_rules import register_all
@@ -101,7 +102,7 @@ def render_sarif(result: CheckResult) -> str:
             }
         ],
     }
-    return json.dumps(log, indent=2, ensure_ascii=False) + "\n"
+    return json_safe(json.dumps(log, indent=2, ensure_ascii=False) + "\n")
 
 
 def rule_to_sarif(rule: Rule) -> dict[str, Any]:

@@ -12,6 +12,7 @@ from reviewgate.disclosure.declarations import placeholder_in
 from reviewgate.disclosure.judge import tool_marks
 from reviewgate.disclosure.unrecognised import unrecognised_marks
 from reviewgate.model.commit import Commit
+from reviewgate.model.display import visible
 from reviewgate.model.evidence import Evidence
 from reviewgate.model.finding import Finding
 from reviewgate.model.fix import SAME_COMMIT, TWO_COMMIT
@@ -210,5 +211,5 @@ def render_stats_text(stats: Stats) -> str:
     if stats.by_month:
         lines += ["", "month    commits  assisted"]
         lines += [f"{m.month:<7}  {m.total:>7}  {m.assisted:>8}" for m in stats.by_month]
-    return "\n".join(lines) + "\n"
+    return visible("\n".join(lines) + "\n")  # tool names come from commits
 

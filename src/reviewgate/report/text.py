@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import TYPE_CHECKING
 
+from reviewgate.model.display import visible
 from reviewgate.model.finding import Finding, Severity
 
 if TYPE_CHECKING:
@@ -26,7 +27,7 @@ def render_text(result: CheckResult) -> str:
         lines.extend(format_finding(f, commit.short_sha) for f in found)
     lines.extend(f"reviewgate: note: {note}" for note in result.notes)
     lines.append(summary_line(result))
-    return "\n".join(lines) + "\n"
+    return visible("\n".join(lines) + "\n")  # commit data: docs/security.md, "Output"
 
 
 def format_finding(finding: Finding, short_sha: str) -> str:
@@ -34,7 +35,7 @@ def format_finding(finding: Finding, short_sha: str) -> str:
     text = f"  {short_sha} {finding.code}{severity} {finding.message}"
     if finding.hint:
         text += f"\n      hint: {finding.hint}"
-    return text
+    return visible(text)
 
 
 def summary_line(result: CheckResult) -> str:
