@@ -176,8 +176,10 @@ def scan(message: str, final: tuple[tuple[str, str], ...]) -> Scan:
     if start == -1:
         return _EMPTY
     rest = message[start:]
-    if ":" not in rest and not any(word in rest.lower() for word in FOOTER_WORDS):
-        return _EMPTY
+    if ":" not in rest:
+        lowered = rest.lower()  # once, not once per word
+        if not any(word in lowered for word in FOOTER_WORDS):
+            return _EMPTY
     seen = {(key.lower(), value.strip()) for key, value in final}
     body: list[BodyLine] = []
     lone: list[str] = []

@@ -89,11 +89,11 @@ class Ancestry:
 
     def _generations(self) -> dict[str, int]:
         if self._generation is None:
-            self._generation = _generations(self._parents)
+            self._generation = generations(self._parents)
         return self._generation
 
 
-def _generations(parents: Mapping[str, Sequence[str]]) -> dict[str, int]:
+def generations(parents: Mapping[str, Sequence[str]]) -> dict[str, int]:
     """1 for a commit with no parent in the range, else one more than its highest
     parent's. Iterative: a history is deeper than Python's recursion limit."""
     generation: dict[str, int] = {}

@@ -177,16 +177,20 @@ def _block(text: str, divider: bool, separators: str, comment: str) -> _Block:
     _check_comment(comment)
     end = _end_of_log_message(text, divider, comment)
     start = _trailer_block_start(text, end, separators, comment)
-    items: list[str] = []
+    # Each item as its lines, joined once at the end: adding continuation lines to
+    # a string one by one would copy it once per line (quadratic in a trailer
+    # folded over thousands of lines).
+    items: list[list[str]] = []
     joinable = False
     for line in _split_keep(text[start:end]):
         if joinable and line[0] in _SPACE:
-            items[-1] += line
+            items[-1].append(line)
             continue
-        items.append(line)
+        items.append([line])
         joinable = _find_separator(line, 0, separators) >= 1
     before = _last_line(text, start)
-    return _Block(start, end, tuple(items), before >= 0 and _is_blank_line(text, before))
+    return _Block(start, end, tuple("".join(parts) for parts in items),
+                  before >= 0 and _is_blank_line(text, before))
 
 
 def _split_keep(text: str) -> list[str]:

@@ -4,8 +4,9 @@
   --policy-from; else HEAD), never from the commits under check;
 - the signatures of the commits that carry sign-offs: one `git log --no-walk
   --stdin` process, verified against a temporary copy of that trusted text;
-- the commits each `Signoff-range: BASE..TIP` statement covers: no process when
-  both ends are in the range or just below it, else one `git rev-list` per range;
+- the commits each `Signoff-range: BASE..TIP` statement covers, all statements
+  in one walk (signoff.ranges): no process when both ends are in the range or
+  just below it, else one `git rev-list` for all the others;
 - the `reviewgate approve` notes (reviewgate.signoff.approvals).
 
 Neither a missing trusted revision (HEAD unborn: nothing is trusted) nor an
@@ -22,12 +23,12 @@ from collections.abc import Iterator, Sequence
 from dataclasses import replace
 
 from reviewgate.errors import PolicyError
-from reviewgate.git.ancestry import Ancestry
 from reviewgate.git.repo import config_value, short_rev
 from reviewgate.git.tree_files import git_error, policy_differs, policy_text_at
 from reviewgate.model.evidence import Approval, Evidence, SignatureCheck
 from reviewgate.signoff.approvals import UnreadableNotesError, read_approvals
-from reviewgate.signoff.sources import RangeStatement, range_statements
+from reviewgate.signoff.ranges import cover
+from reviewgate.signoff.sources import range_statements
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -193,39 +194,49 @@ def resolve_ranges(repo: gitpython.Repo, commits: Sequence[Commit]) -> dict[str,
     known = set(parents) | {p for c in commits for p in c.parents}
     names = resolve_names(repo, [n for s in statements for n in (s.base, s.tip)
                                  if n not in known])
-    ancestry = Ancestry(parents)
-    covered: dict[str, set[str]] = {}
+    inside: list[tuple[str, str, str]] = []
+    outside: list[tuple[str, str, str]] = []
     for statement in statements:
         base = statement.base if statement.base in known else names.get(statement.base)
         tip = statement.tip if statement.tip in known else names.get(statement.tip)
         if base is None or tip is None:
             continue
-        members = _members(repo, statement, base, tip, ancestry, known)
-        covered.setdefault(statement.carrier, set()).update(members)
+        # Each end a commit of the range, or a parent just below it: the range's
+        # own graph is exact. Else git's graph, read once for all such statements.
+        ends_known = base in known and tip in known
+        (inside if ends_known else outside).append((statement.carrier, base, tip))
+    covered = cover(parents, inside)
+    if outside:
+        for carrier, shas in cover(_graph_by_git(repo, outside), outside).items():
+            covered.setdefault(carrier, set()).update(shas)
     return {sha: tuple(sorted(shas)) for sha, shas in covered.items() if shas}
 
 
-def _members(repo: gitpython.Repo, statement: RangeStatement, base: str, tip: str,
-             ancestry: Ancestry, known: set[str]) -> set[str]:
-    if {base, tip} <= known:
-        # Each end is a commit of the range, or a parent just below it: the range's
-        # own graph is exact.
-        if not ancestry.reaches(statement.carrier, tip):
-            return set()  # TIP is not in the stating commit's history, or is below the range
-        return ancestry.only_from([tip], [base]) - {statement.carrier}
-    return _members_by_git(repo, statement.carrier, base, tip)
+def _graph_by_git(repo: gitpython.Repo, statements: Sequence[tuple[str, str, str]]
+                  ) -> dict[str, tuple[str, ...]]:
+    """The parent links of every commit the statements' carriers reach, but those
+    every base reaches, in one `git rev-list` (revisions on stdin: there may be
+    thousands)."""
+    import git as gitpython  # GitPython only once git is known to run (git.repo)
 
-
-def _members_by_git(repo: gitpython.Repo, carrier: str, base: str, tip: str) -> set[str]:
-    """BASE..TIP by git, when an end lies outside the range read."""
-    try:
-        out = repo.git.rev_list("--parents", carrier, f"^{base}", "--")
-    except gitpython.GitCommandError as error:
-        raise git_error(error) from None
-    graph = {line.split()[0]: tuple(line.split()[1:]) for line in out.splitlines() if line}
-    if tip not in graph:
-        return set()
-    return Ancestry(graph).only_from([tip], [base]) - {carrier}
+    carriers = list(dict.fromkeys(carrier for carrier, _, _ in statements))
+    bases = list(dict.fromkeys(base for _, base, _ in statements))
+    # Below one base nothing is covered; with several, only what all of them
+    # reach could be cut, and the carriers' history is walked once instead.
+    revisions = [*carriers, *(f"^{bases[0]}" for _ in bases[:1] if len(bases) == 1)]
+    with _temporary_file("".join(f"{r}\n" for r in revisions)) as path, open(
+        path, "rb"
+    ) as stdin:
+        try:
+            out = repo.git.rev_list("--parents", "--stdin", istream=stdin)
+        except gitpython.GitCommandError as error:
+            raise git_error(error) from None
+    graph: dict[str, tuple[str, ...]] = {}
+    for line in out.splitlines():
+        if line:
+            sha, *rest = line.split()
+            graph[sha] = tuple(rest)
+    return graph
 
 
 def resolve_names(repo: gitpython.Repo, names: Sequence[str]) -> dict[str, str]:
