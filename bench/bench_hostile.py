@@ -8,7 +8,11 @@ commit (sizes at --scale 1 are the ones issue 12 measured: a 50 MB message,
 160 000 spaces inside a Co-authored-by line, 16 000 Co-authored-by lines, ...).
 For each it prints
 
-- `git log`: `git log --format=%B BASE..COMMIT`, the cost of reading it;
+- `git log %B`: `git log --format=%B BASE..COMMIT`, what reading the message costs;
+- `git log`: the `git log` reviewgate itself streams from (its format, with
+  git's own trailer parsing, and --name-status), over the same range: no check
+  can cost less than the process it reads, and for a trailer folded over
+  thousands of lines git's own %(trailers) is the expensive part (git 2.39);
 - `check`: `reviewgate check BASE..COMMIT --format json`, minus the same command
   on a one-line commit (Python's start-up and the policy are no part of a
   commit's cost);
@@ -16,7 +20,9 @@ For each it prints
   runs reviewgate, minus the same push to a repository without the hook, minus
   that difference for the one-line commit;
 
-and `ratio = max(check, push) / max(git log, FLOOR)`. FLOOR (0.05 s) keeps
+and `ratio = max(check, push) / max(git log, FLOOR)`. A case with commits below
+it (signoff-ranges) subtracts the check of those commits alone, so that only what
+its statements add is its cost. FLOOR (0.05 s) keeps
 timer noise on a tiny `git log` from making a ratio of nothing.
 
 The target, TARGET = 25x, and why: reviewgate reads each commit in Python, where
@@ -47,6 +53,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from _timing import PROJECT_ROOT, format_table, reviewgate_argv, reviewgate_env
+from bench_check import git_log_args
 
 TARGET = 25.0
 FLOOR = 0.05
@@ -138,7 +145,10 @@ CASES = (
     Case("long-words", _long_words, UNSIGNED),
     Case("blank-runs", _blank_runs, frozenset({"RG401", "RG301"})),
 )
-PLAIN = Case("plain", lambda scale: ("Ann <ann@example.org>", b"docs: plain\n"), frozenset())
+# The reference: a small commit judged as the hostile ones are (rejected on
+# RG301), so that both pushes take the same path through the hook.
+PLAIN = Case("plain", lambda scale: (
+    "Ann <ann@example.org>", f"docs: plain\n\nCo-authored-by: {CLAUDE}\n".encode()), UNSIGNED)
 
 
 def git(cwd: Path, *args: str, stdin: bytes | None = None) -> str:
@@ -189,7 +199,8 @@ def build(work: Path, cases: list[Case], scale: float) -> dict[str, str]:
         out += _commit(f"refs/heads/{case.name}", mark, author, message, parent)
         mark += 1
     git(work, "fast-import", "--quiet", stdin=bytes(out))
-    return {case.name: git(work, "rev-parse", case.name).strip() for case in cases}
+    refs = [case.name for case in cases] + [f"{c.name}-chain" for c in cases if c.chain(scale)]
+    return {ref: git(work, "rev-parse", ref).strip() for ref in refs}
 
 
 def timed(argv: list[str], cwd: Path, env: dict[str, str] | None = None,
@@ -224,6 +235,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--check", action="store_true", help=f"exit 1 over {TARGET}x")
     parser.add_argument("--expect", action="store_true", help="exit 1 when a case finds nothing")
     parser.add_argument("--no-push", action="store_true", help="time `check` only")
+    parser.add_argument("--runs", type=int, default=1, help="keep the best of N runs")
     parser.add_argument("--timeout", type=float, default=None, help="seconds per command")
     args = parser.parse_args(argv)
 
@@ -238,6 +250,7 @@ def main(argv: list[str] | None = None) -> int:
           f"{time.perf_counter() - started:.1f} s in {root}")
 
     rg = list(reviewgate_argv())
+    rg_log = git_log_args(with_paths=True)  # ends with the range: HEAD
     env = reviewgate_env(rg)
     # The hook finds the `reviewgate` beside this Python (the tested build).
     env["PATH"] = os.pathsep.join([str(Path(rg[0]).parent), env.get("PATH", "")])
@@ -248,8 +261,9 @@ def main(argv: list[str] | None = None) -> int:
             git(work, "push", "-q", str(remote), "main")
 
     def check(sha: str) -> tuple[float, set[str]]:
-        seconds, done = timed([*rg, "check", f"{base}..{sha}", "--format", "json"], work, env,
-                              args.timeout)
+        runs = [timed([*rg, "check", f"{base}..{sha}", "--format", "json"], work, env,
+                      args.timeout) for _ in range(args.runs)]
+        seconds, done = min(runs, key=lambda run: run[0])
         if done.returncode not in (0, 1):
             raise SystemExit(f"bench_hostile: check exited {done.returncode}: "
                              f"{done.stderr.decode()[-500:]}")
@@ -258,8 +272,12 @@ def main(argv: list[str] | None = None) -> int:
         return seconds, codes
 
     def push_cost(sha: str, ref: str) -> float:
-        with_hook = push_time(work, hooked, sha, ref, env, args.timeout)
-        without = push_time(work, bare, sha, ref, env, args.timeout)
+        # The best of --runs: a busy machine only ever adds time. Each run pushes
+        # to a new ref (a rejected push leaves nothing behind, an accepted one would).
+        with_hook = min(push_time(work, hooked, sha, f"{ref}-{i}", env, args.timeout)
+                        for i in range(args.runs))
+        without = min(push_time(work, bare, sha, f"{ref}-{i}", env, args.timeout)
+                      for i in range(args.runs))
         return with_hook - without
 
     check(shas["plain"])  # untimed: fills the bytecode cache
@@ -268,20 +286,28 @@ def main(argv: list[str] | None = None) -> int:
     rows, over, missed = [], [], []
     for case in cases:
         sha = shas[case.name]
-        log_seconds, _ = timed(["git", "log", "--format=%B", f"{base}..{sha}"], work)
+        plain_log, _ = timed(["git", "log", "--format=%B", f"{base}..{sha}"], work)
+        log_seconds, _ = timed([f"{base}..{sha}" if a == "HEAD" else a for a in rg_log], work)
         check_seconds, codes = check(sha)
-        check_cost = max(0.0, check_seconds - plain_check)
-        push = 0.0 if args.no_push else max(0.0, push_cost(sha, case.name) - plain_push)
+        reference = plain_check
+        if case.chain(args.scale):
+            # The commits below it cost what any commit costs (bench_check.py's
+            # business): only what the statements add is this case's.
+            reference, _ = check(shas[f"{case.name}-chain"])
+        check_cost = max(0.0, check_seconds - reference)
+        push = 0.0 if args.no_push else max(
+            0.0, push_cost(sha, case.name) - plain_push - (reference - plain_check))
         ratio = max(check_cost, push) / max(log_seconds, FLOOR)
         found = codes == case.expect
-        rows.append([case.name, f"{log_seconds:.3f}", f"{check_cost:.3f}",
+        rows.append([case.name, f"{plain_log:.3f}", f"{log_seconds:.3f}", f"{check_cost:.3f}",
                      "-" if args.no_push else f"{push:.3f}", f"{ratio:.1f}x",
                      "yes" if found else "NO: " + (",".join(sorted(codes)) or "none")])
         if ratio > TARGET:
             over.append(case.name)
         if not found:
             missed.append(case.name)
-    print(format_table(["case", "git log s", "check s", "push s", "ratio", "found"], rows))
+    print(format_table(["case", "git log %B s", "git log s", "check s", "push s", "ratio", "found"],
+                       rows))
     print(f"target: ratio <= {TARGET:.0f}x (FLOOR {FLOOR} s); "
           + ("all within" if not over else "over: " + ", ".join(over)))
     if not args.work:
