@@ -9,6 +9,7 @@ result     GatherOptions and CheckResult: one check's request and answer
 message    git-exact message cleanup and trailer parsing
 emails     addresses and identities as reviewgate compares them
 memo       answers kept for the length of a run
+display    commit data made safe to print: for people, in JSON, in XML
 
 May import: the standard library and reviewgate.errors. Nothing here runs git or
 reads a file; the hooks import most of it, so it stays light (no yaml, no click).

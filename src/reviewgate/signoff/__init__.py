@@ -2,6 +2,7 @@
 
 sources    where a commit's sign-offs come from (trailers, merges, ranges, approvals)
 gather     what the sign-off rules need from git, in as few processes as possible
+ranges     what Signoff-range statements cover, all of them in one walk
 approvals  `reviewgate approve` records in git notes, read back verified
 signing    sign and check approval records with ssh-keygen and gpg
 rules      RG301–RG304, pure
