@@ -29,6 +29,7 @@ FAST_PATH = frozenset(
         "reviewgate.model.fix",
         "reviewgate.model.memo",
         "reviewgate.model.message",
+        "reviewgate.model.record",
         "reviewgate.model.trailers",
         "reviewgate.model.rulebook",
         "reviewgate.policy",
@@ -63,6 +64,11 @@ FAST_PATH = frozenset(
 # Packages of the disclosure registry: data, no code of weight.
 FAST_PATH_PREFIXES = ("reviewgate.disclosure.registry", "reviewgate.disclosure.tool")
 NEVER = ("click", "git", "yaml", "dataclasses_json", "jsonschema")
+# The standard library's heavy modules (issue 15): `dataclasses` imports `inspect`,
+# which imports `ast`, `dis` and `tokenize`; the records on the hooks' path are
+# plain classes with __slots__ (reviewgate/model/record.py). Asserted absent only
+# when the interpreter does not load them before any of our code runs.
+HEAVY_STDLIB = ("dataclasses", "inspect", "ast", "dis", "tokenize")
 
 PROBE = """
 import sys, runpy
@@ -75,6 +81,19 @@ print(code)
 for name in sorted(sys.modules):
     print(name)
 """
+
+
+AT_START = frozenset(
+    subprocess.run(
+        [sys.executable, "-c", "import sys; print(*sys.modules, sep=chr(10))"],
+        capture_output=True, text=True, check=True,
+    ).stdout.split()
+)
+
+
+def test_the_interpreter_alone_loads_none_of_the_heavy_modules() -> None:
+    # Otherwise the assertion below would prove nothing on this machine.
+    assert [m for m in HEAVY_STDLIB if m in AT_START] == []
 
 
 def imported(tmp_path: Path, *argv: str) -> tuple[str, set[str]]:
@@ -110,5 +129,6 @@ def test_the_hooks_import_only_the_fast_path(
     extra = {m for m in ours - FAST_PATH if not m.startswith(FAST_PATH_PREFIXES)}
     assert extra == set(), f"off the hooks' fast path: {sorted(extra)}"
     assert [m for m in NEVER if m in modules] == []
+    assert [m for m in HEAVY_STDLIB if m in modules and m not in AT_START] == []
     assert "reviewgate.commands.hook_" + argv[0].replace("-", "_") in ours
     assert code in ("0", "1", "None")

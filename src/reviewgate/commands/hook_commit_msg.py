@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass
 
 from reviewgate.disclosure.judge import tool_marks
 from reviewgate.git import hookenv
@@ -19,6 +18,7 @@ from reviewgate.model.commit import Commit, Person
 from reviewgate.model.display import visible
 from reviewgate.model.finding import Finding, Severity
 from reviewgate.model.message import CUT_LINE, cleanup_message, infer_auto_comment_char
+from reviewgate.model.record import record
 from reviewgate.model.rulebook import RULES, severity_for
 from reviewgate.model.trailers import parse_trailers
 from reviewgate.pairs.fixes import waiver_reason
@@ -32,7 +32,7 @@ if TYPE_CHECKING:
     from reviewgate.policy.schema import Policy
 
 
-@dataclass(frozen=True)
+@record
 class PreparedMessage:
     """The message as git will commit it, and what it was cleaned with."""
 

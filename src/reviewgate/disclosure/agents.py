@@ -17,10 +17,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from reviewgate.disclosure.identity import Tool, clean_model, declaration_key, tool_by_name
+from reviewgate.model.record import record
 
 if TYPE_CHECKING:
     from reviewgate.policy.schema import Policy
@@ -28,7 +28,7 @@ if TYPE_CHECKING:
 UNKNOWN_MODEL = "unknown"
 
 
-@dataclass(frozen=True)
+@record
 class AgentInfo:
     name: str  # the agent token of a declaration: "Claude"
     model: str  # "unknown" when the environment does not say

@@ -9,7 +9,6 @@ against a commit's tool signatures live in rules/assistance.py.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 
 from reviewgate.disclosure.identity import (
     Tool,
@@ -23,6 +22,7 @@ from reviewgate.disclosure.identity import (
 from reviewgate.disclosure.keys import declares_none, looks_like_person
 from reviewgate.disclosure.lines import PARAGRAPH, body_lines
 from reviewgate.model.emails import parse_ident
+from reviewgate.model.record import record
 
 # `typing` costs the commit-msg hook measurable start-up time; type checkers
 # treat any name TYPE_CHECKING as true.
@@ -51,7 +51,7 @@ KERNEL_LLM_FORMAT = re.compile(
 )
 
 
-@dataclass(frozen=True)
+@record
 class Declaration:
     key: str
     value: str

@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from functools import lru_cache
 
 from reviewgate.disclosure import lines as _lines
@@ -39,6 +38,7 @@ from reviewgate.disclosure.registry import (
 )
 from reviewgate.disclosure.tool import Tool
 from reviewgate.model.emails import parse_ident
+from reviewgate.model.record import record
 
 # `typing` costs the commit-msg hook measurable start-up time; type checkers
 # treat any name TYPE_CHECKING as true.
@@ -59,7 +59,7 @@ if TYPE_CHECKING:
     ToolLike: TypeAlias = "Tool | ToolIdentity"
 
 
-@dataclass(frozen=True)
+@record
 class Signature:
     """A mark a tool left on a commit: which tool, where, and the exact text."""
 

@@ -15,7 +15,6 @@ itself be RG102, and "unknown" is a true statement the author can improve on.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 
 from reviewgate.disclosure.declarations import (
     CO_AUTHORED_BY,
@@ -34,6 +33,7 @@ from reviewgate.disclosure.identity import (
 )
 from reviewgate.model.emails import parse_ident
 from reviewgate.model.finding import Severity
+from reviewgate.model.record import record
 from reviewgate.model.rulebook import rule, severity_for
 
 # `typing` costs the commit-msg hook measurable start-up time; type checkers
@@ -47,7 +47,7 @@ MODES = ("declared", "every-commit", "forbidden", "off")
 Raw = tuple[str, str, str]  # (code, message, hint)
 
 
-@dataclass(frozen=True)
+@record
 class Facts:
     commit: Commit
     policy: Policy

@@ -1,13 +1,14 @@
 """What the registry records of one AI tool: `Tool` and its `Licence`.
 
 Plain frozen records, imported by the commit-msg hook: no regular expression is
-compiled here, and nothing heavier than dataclasses is imported.
+compiled here, and nothing heavier than `re` is imported (records, not dataclasses).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from functools import lru_cache
+
+from reviewgate.model.record import record
 
 # Licence kinds. "free-software": a licence the FSF or the OSI approves covers the
 # harness; "source-available": the source is public under terms that are neither
@@ -19,7 +20,7 @@ UNKNOWN = "unknown"
 LICENCE_KINDS = (FREE_SOFTWARE, SOURCE_AVAILABLE, PROPRIETARY, UNKNOWN)
 
 
-@dataclass(frozen=True)
+@record
 class Licence:
     """Whether a tool's harness is free software, and where that fact comes from."""
 
@@ -53,7 +54,7 @@ def unknown(source: str = "") -> Licence:
     return Licence(UNKNOWN, "", source)
 
 
-@dataclass(frozen=True)
+@record
 class Tool:
     """One AI writing tool and the marks it leaves on a commit. Every string is
     lower-case unless said otherwise; registry.py explains how each is matched."""

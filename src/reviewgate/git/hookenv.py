@@ -20,11 +20,11 @@ from __future__ import annotations
 import codecs
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 
 from reviewgate.errors import GitError, ReviewgateError
 from reviewgate.model.commit import Person
 from reviewgate.model.message import CLEANUP_MODES, CUT_LINE
+from reviewgate.model.record import field, record
 
 # The branches whose history counts as merged, besides a remote's or server's
 # HEAD: what the hooks protect from unsigned commits and from strangers' tests.
@@ -50,7 +50,7 @@ _TRUE = frozenset({"true", "yes", "on"})
 _FALSE = frozenset({"false", "no", "off", ""})
 
 
-@dataclass(frozen=True)
+@record
 class GitSettings:
     """The settings of the repository that shape a message, as git resolves them."""
 
@@ -64,7 +64,7 @@ class GitSettings:
     config: Mapping[str, str] = field(default_factory=dict, compare=False)
 
 
-@dataclass(frozen=True)
+@record
 class RepoPaths:
     # Plain strings, not pathlib: the hook's start-up pays for every import.
     root: str | None  # working tree top; None outside a repository

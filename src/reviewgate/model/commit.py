@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from functools import lru_cache
 
+from reviewgate.model.record import field, record
 
-@dataclass(frozen=True)
+
+@record
 class Person:
     name: str
     email: str
@@ -16,7 +17,7 @@ class Person:
         return f"{self.name} <{self.email}>"
 
 
-@dataclass(frozen=True)
+@record
 class ChangedPath:
     """One entry of `git diff --name-status`: status letter, path and, for renames
     and copies, the path it came from."""
@@ -27,7 +28,7 @@ class ChangedPath:
     score: int | None = None  # similarity for R and C
 
 
-@dataclass(frozen=True)
+@record
 class Commit:
     sha: str
     parents: tuple[str, ...]

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
 from enum import Enum
+
+from reviewgate.model.record import record
 
 
 class Severity(str, Enum):
@@ -17,7 +18,7 @@ class Severity(str, Enum):
 _SEVERITIES = {severity.value: severity for severity in Severity}
 
 
-@dataclass(frozen=True)
+@record
 class Finding:
     code: str
     severity: Severity

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from reviewgate.model.record import record
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -25,7 +25,7 @@ UNPAIRED = "unpaired"
 
 
 
-@dataclass(frozen=True)
+@record
 class Fix:
     commit: Commit  # the fix: C, or F of a pair
     shape: str  # "same-commit" | "two-commit" | "no-test-needed" | "unpaired"

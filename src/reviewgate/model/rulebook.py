@@ -8,12 +8,11 @@ Example, How to fix), so `reviewgate explain CODE` and the code cannot drift apa
 
 from __future__ import annotations
 
-import inspect
 from collections.abc import Callable
-from dataclasses import dataclass
 
 from reviewgate.model.finding import _SEVERITIES, Finding, Severity
 from reviewgate.model.message import is_fixup_subject
+from reviewgate.model.record import record
 
 # `typing` costs the commit-msg hook measurable start-up time; type checkers
 # treat any name TYPE_CHECKING as true.
@@ -50,7 +49,7 @@ KNOWN_RULE_NAMES: dict[str, str] = {
 }
 
 
-@dataclass(frozen=True)
+@record
 class Rule:
     code: str
     name: str
@@ -71,11 +70,27 @@ def rule(
     is its documentation. The function keeps its own type."""
 
     def register(func: RuleFunction) -> RuleFunction:
-        doc = inspect.cleandoc(func.__doc__ or "")
+        doc = cleandoc(func.__doc__ or "")
         RULES[code] = Rule(code, name, summary, severity, doc)
         return func
 
     return register
+
+
+
+def cleandoc(doc: str) -> str:
+    """`inspect.cleandoc`, without importing `inspect` on the hooks' path: tabs
+    expanded, the common indentation of the lines after the first removed, blank
+    lines at either end dropped."""
+    lines = doc.expandtabs().split("\n")
+    indents = [len(line) - len(line.lstrip()) for line in lines[1:] if line.lstrip()]
+    margin = min(indents, default=0)
+    lines = [lines[0].lstrip(), *(line[margin:] for line in lines[1:])]
+    while lines and not lines[-1]:
+        lines.pop()
+    while lines and not lines[0]:
+        lines.pop(0)
+    return "\n".join(lines)
 
 
 

@@ -7,7 +7,6 @@ model.message, whose cleanup rules this module shares).
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 
 from reviewgate.model.message import (
     _ALNUM,
@@ -18,6 +17,7 @@ from reviewgate.model.message import (
     _check_separators,
     _scissors_offset,
 )
+from reviewgate.model.record import record
 
 __all__ = ["add_trailer", "parse_trailers", "trailer_block"]
 
@@ -164,7 +164,7 @@ def _trailer_block_start(text: str, end: int, separators: str, comment: str) -> 
     return end
 
 
-@dataclass(frozen=True)
+@record
 class _Block:
     start: int
     end: int

@@ -36,12 +36,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
 from functools import lru_cache
 
 from reviewgate.model.emails import normal_email
 from reviewgate.model.fix import NO_TEST_NEEDED, SAME_COMMIT, TWO_COMMIT, UNPAIRED, Fix
 from reviewgate.model.memo import IdentityMemo
+from reviewgate.model.record import record
 from reviewgate.model.rulebook import selected
 from reviewgate.pairs.paths import IGNORED, SOURCE, TEST, classify
 
@@ -109,7 +109,7 @@ def fix_candidates(commits: Sequence[Commit], policy: Policy) -> set[str]:
     return wanted
 
 
-@dataclass(frozen=True)
+@record
 class OutsideParents:
     """First parents of fixes that lie outside the range, read apart from it."""
 

@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from dataclasses import replace
 
 from reviewgate.errors import GitError
 from reviewgate.git import hookenv
@@ -33,6 +32,7 @@ from reviewgate.model.commit import ChangedPath, Commit, Person
 from reviewgate.model.emails import normal_email
 from reviewgate.model.finding import Finding, Severity
 from reviewgate.model.fix import UNPAIRED
+from reviewgate.model.record import replace
 from reviewgate.model.rulebook import selected, severity_for
 from reviewgate.pairs.fixes import TEST_COMMIT_TRAILER, is_fix, pair_fixes
 from reviewgate.pairs.rules import fix_without_test

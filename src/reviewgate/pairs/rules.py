@@ -8,10 +8,10 @@ they pair with their tests is reviewgate.pairs.fixes.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import replace
 
 from reviewgate.model.finding import Finding, Severity
 from reviewgate.model.fix import NO_TEST_NEEDED, SAME_COMMIT, TWO_COMMIT, UNPAIRED, Fix
+from reviewgate.model.record import replace
 from reviewgate.model.rulebook import make_finding, rule, severity_for
 from reviewgate.pairs.fixes import TEST_COMMIT_TRAILER, WAIVER_TRAILER, pair_fixes
 from reviewgate.pairs.weakening import only_comments, weakening_lines

@@ -1,6 +1,6 @@
 """The repository's policy (.reviewgate.yaml): what each rule enforces.
 
-schema    the dataclasses and built-in defaults (no yaml: the hooks import it)
+schema    the records (model/record.py) and built-in defaults (no yaml: the hooks import it)
 files     find the policy file and read it (imports the parser only for a file)
 load      parse and validate YAML into a Policy, naming file and line in errors
 values    one reader per kind of value (strings, enums, globs, regexes, emails)

@@ -4,11 +4,11 @@ origin (`reviewgate policy`). The text is itself a valid policy with the same va
 from __future__ import annotations
 
 import re
-from dataclasses import fields, is_dataclass
 from typing import Any
 
 import yaml
 
+from reviewgate.model.record import fields, is_record
 from reviewgate.policy.schema import DEFAULT_ORIGIN, SECTIONS, Policy, leaf_keys
 
 # Plain (unquoted) only when YAML cannot misread the text, in block and flow context alike.
@@ -110,7 +110,7 @@ def policy_to_dict(policy: Policy) -> dict[str, Any]:
 
 
 def _plain(value: Any) -> Any:
-    if is_dataclass(value) and not isinstance(value, type):
+    if is_record(value):
         return {
             f.name: _plain(getattr(value, f.name))
             for f in fields(value)

@@ -9,8 +9,7 @@ The commit-msg hook imports this module: it imports no yaml.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, fields
-
+from reviewgate.model.record import field, fields, record
 from reviewgate.model.rulebook import KNOWN_RULE_NAMES
 
 # `typing` costs the commit-msg hook measurable start-up time; type checkers
@@ -76,7 +75,7 @@ CACHE_TRUST_VALUES: tuple[str, ...] = ("auto", "signed", "any")
 KNOWN_RULE_CODES: tuple[str, ...] = tuple(KNOWN_RULE_NAMES)
 
 
-@dataclass(frozen=True)
+@record
 class ToolIdentity:
     """An extra tool identity from `assistance.tools`: a name plus an exact email
     or a regular expression matched against "Name <email>"."""
@@ -86,13 +85,13 @@ class ToolIdentity:
     pattern: str | None = None
 
 
-@dataclass(frozen=True)
+@record
 class PathsPolicy:
     tests: tuple[str, ...] = DEFAULT_TEST_GLOBS
     ignore: tuple[str, ...] = DEFAULT_IGNORE_GLOBS
 
 
-@dataclass(frozen=True)
+@record
 class AssistancePolicy:
     require: str = "declared"  # declared | every-commit | forbidden | off
     trailers: tuple[str, ...] = ("Assisted-by", "Generated-by", "Co-authored-by")
@@ -105,14 +104,14 @@ class AssistancePolicy:
     harness: str = "any"  # any | free-software (RG108)
 
 
-@dataclass(frozen=True)
+@record
 class FixesPolicy:
     subject: str = r"^(fix|bugfix|hotfix)(\(.+\))?!?:"
     trailers: tuple[str, ...] = ("Fixes", "Closes", "Resolves")
     pairing: str = "either"  # same-commit | previous-commit | either
 
 
-@dataclass(frozen=True)
+@record
 class PerfPolicy:
     """Which commits claim a speed-up (RG401), and the trailers that carry evidence."""
 
@@ -129,7 +128,7 @@ class PerfPolicy:
     trailers: tuple[str, ...] = ("Benchmark",)
 
 
-@dataclass(frozen=True)
+@record
 class VerifyPolicy:
     command: tuple[str, ...] = ("pytest", "-q", "{tests}")
     timeout: int = 600
@@ -149,7 +148,7 @@ class VerifyPolicy:
     cache_trust: str = "auto"
 
 
-@dataclass(frozen=True)
+@record
 class SignoffPolicy:
     required_for: str = "assisted"  # assisted | all | none
     trailers: tuple[str, ...] = ("Reviewed-by", "Acked-by")
@@ -159,7 +158,7 @@ class SignoffPolicy:
     allowed_signers: str = ".reviewgate/allowed_signers"
 
 
-@dataclass(frozen=True)
+@record
 class CommitsPolicy:
     """Which kinds of commit the rules look at."""
 
@@ -167,7 +166,7 @@ class CommitsPolicy:
     fixups: str = "skip"  # skip | check   (fixup!/squash!/amend! commits)
 
 
-@dataclass(frozen=True)
+@record
 class Policy:
     version: int = 1
     paths: PathsPolicy = field(default_factory=PathsPolicy)
