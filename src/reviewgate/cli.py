@@ -12,6 +12,7 @@ import sys
 from collections.abc import Callable
 from contextlib import nullcontext
 from functools import wraps
+from itertools import chain
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -149,7 +150,7 @@ def check(
     merge request's commits, judged by the policy of the target branch; elsewhere
     `@{upstream}..HEAD`, or HEAD's commits that no remote-tracking branch has.
     """
-    from reviewgate.commands.check import render, write_report
+    from reviewgate.commands.check import render_chunks, write_report
     from reviewgate.commands.verify import Progress, run_verify
     from reviewgate.pipeline.run import report_needs_paths, run_check
 
@@ -187,19 +188,20 @@ def check(
     finally:
         if progress is not None:
             progress.close()
-    text = render(result, fmt)
+    chunks = render_chunks(result, fmt)
     if show_assistance:
         from reviewgate.report.assistance import render_assistance
 
-        text = render_assistance(result) + text
+        chunks = chain([render_assistance(result)], chunks)
     if output is not None:
-        write_report(output, text)
+        write_report(output, chunks)
         # The report went to a file; the log still says what was found.
         from reviewgate.report.text import summary_line
 
         click.echo(summary_line(result) + f" (report: {output})", err=True)
     else:
-        click.echo(text, nl=False)
+        for chunk in chunks:
+            click.echo(chunk, nl=False)
     sys.exit(result.exit_code)
 
 

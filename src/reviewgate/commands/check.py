@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from reviewgate.errors import ReviewgateError
 from reviewgate.report.text import render_text
 
@@ -10,14 +12,25 @@ if TYPE_CHECKING:
     from reviewgate.model.result import CheckResult
 
 
-def write_report(path: str, text: str) -> None:
-    """Write the report to `path`; a path that cannot be written is a usage error
-    (exit 2), never a traceback nor exit 1, which means findings."""
+def write_report(path: str, text: str | Iterable[str]) -> None:
+    """Write the report (a text, or its chunks) to `path`; a path that cannot be
+    written is a usage error (exit 2), never a traceback nor exit 1, which means
+    findings."""
     try:
         with open(path, "w", encoding="utf-8", errors="surrogateescape") as handle:
-            handle.write(text)
+            handle.writelines([text] if isinstance(text, str) else text)
     except OSError as error:
         raise ReviewgateError(f"cannot write the report to {path!r}: {error.strerror}") from None
+
+
+def render_chunks(result: CheckResult, fmt: str) -> Iterable[str]:
+    """The report in `fmt` as chunks to write one after another: JSON is streamed
+    (a long range's report would double the memory it takes); the others are one."""
+    if fmt == "json":
+        from reviewgate.report.json import iter_json
+
+        return iter_json(result)
+    return (render(result, fmt),)
 
 
 def render(result: CheckResult, fmt: str) -> str:

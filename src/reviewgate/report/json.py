@@ -4,6 +4,7 @@ fields may be added, never renamed or removed, within a schema version."""
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
 from reviewgate.disclosure.assistance import assistance, to_json
@@ -18,7 +19,19 @@ if TYPE_CHECKING:
 SCHEMA_VERSION = 1
 
 
+# Commits per chunk of the streamed report: big enough that writing costs nothing
+# per commit, small enough that a long range never holds its report in memory.
+CHUNK_COMMITS = 500
+
+
 def render_json(result: CheckResult) -> str:
+    return "".join(iter_json(result))
+
+
+def iter_json(result: CheckResult) -> Iterator[str]:
+    """The JSON report in chunks, for writing as it is made: the report of a long
+    history is larger than the history's records (issue 15). The chunks joined
+    are exactly `render_json`'s text."""
     by_commit: dict[str, list[Finding]] = {}
     for finding in result.findings:
         by_commit.setdefault(finding.sha, []).append(finding)
@@ -35,16 +48,23 @@ def render_json(result: CheckResult) -> str:
             "notices": sum(f.severity.value == "notice" for f in result.findings),
         },
     }
+    body = json.dumps(head)[:-1]
+    commits = result.commits
+    if not commits:
+        yield json_safe(f'{body}, "commits": []}}\n')
+        return
+    yield json_safe(f'{body}, "commits": [\n')
     # One commit per line: readable and diffable, yet every call stays on the C
     # encoder (json.dumps with `indent` falls back to the slow pure-Python one).
-    commits = ",\n".join(
-        "    " + json.dumps(commit_to_json(c, by_commit.get(c.sha, []), result.policy))
-        for c in result.commits
-    )
-    body = json.dumps(head)[:-1]
-    inner = f"[\n{commits}\n  ]" if commits else "[]"
-    # Commit data stays exact for a parser, inert in a log: docs/security.md, "Output".
-    return json_safe(f'{body}, "commits": {inner}}}\n')
+    no_findings: list[Finding] = []
+    for start in range(0, len(commits), CHUNK_COMMITS):
+        lines = ",\n".join(
+            "    " + json.dumps(commit_to_json(c, by_commit.get(c.sha, no_findings), result.policy))
+            for c in commits[start:start + CHUNK_COMMITS]
+        )
+        more = start + CHUNK_COMMITS < len(commits)
+        # Commit data stays exact for a parser, inert in a log: docs/security.md, "Output".
+        yield json_safe(lines + (",\n" if more else "\n  ]}\n"))
 
 
 def person_to_json(person: Person) -> dict[str, str]:
