@@ -180,6 +180,8 @@ def check(
                 deepen=deepen,
                 policy_from=policy_from,
                 with_paths=report_needs_paths(fmt),
+                # SARIF points a merge's findings at a file it changed.
+                merge_paths=True if fmt == "sarif" else None,
                 gather=gather,  # type: ignore[arg-type]
             )
     except KeyboardInterrupt:

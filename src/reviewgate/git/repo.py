@@ -145,12 +145,14 @@ def shallow_boundary(repo: gitpython.Repo) -> frozenset[str]:
         return frozenset()
 
 
-def log_args(spec: RangeSpec, *, with_paths: bool) -> list[str]:
+def log_args(spec: RangeSpec, *, with_paths: bool, merge_paths: bool = True) -> list[str]:
     args = ["-z", f"--format={LOG_FORMAT}", "--no-color", "--no-show-signature"]
     if with_paths:
         # Paths of a merge are its changes against the first parent, as a reviewer sees
-        # them when the branch is merged.
-        args += ["--name-status", "-M", "--diff-merges=first-parent"]
+        # them when the branch is merged. Those diffs are the dearest part of a long
+        # log; without `merge_paths` git makes none.
+        merges = "--diff-merges=first-parent" if merge_paths else "--diff-merges=off"
+        args += ["--name-status", "-M", merges]
         # The user's taste in logs must not hide changes: log.showRoot=false drops
         # a root commit's paths, diff.ignoreSubmodules a submodule bump.
         args += ["--root", "--ignore-submodules=none"]
@@ -162,9 +164,11 @@ def log_args(spec: RangeSpec, *, with_paths: bool) -> list[str]:
 
 
 def read_commits(
-    repo: gitpython.Repo, spec: RangeSpec, *, with_paths: bool = True, divider: bool = False
+    repo: gitpython.Repo, spec: RangeSpec, *, with_paths: bool = True, divider: bool = False,
+    merge_paths: bool = True,
 ) -> Iterator[Commit]:
     """Stream the commits of `spec`, newest first, from one `git log` process.
+    With `with_paths` but not `merge_paths`, a merge's paths are not read (None).
 
     Raises GitError for an unknown revision and ShallowCloneError when the range
     reaches the boundary of a shallow clone.
@@ -177,7 +181,8 @@ def read_commits(
 
     _, revisions = stdin_revisions(spec.revisions)
     process = repo.git.log(
-        *log_args(spec, with_paths=with_paths), as_process=True, istream=subprocess.PIPE
+        *log_args(spec, with_paths=with_paths, merge_paths=merge_paths), as_process=True,
+        istream=subprocess.PIPE,
     )
     feed(process.proc.stdin, revisions)
     count = 0
@@ -209,7 +214,9 @@ def read_commits(
                 message=message,
                 trailers=tuple(trailers),
                 encoding=raw.encoding or None,
-                changes=raw.changes if with_paths else None,
+                changes=raw.changes
+                if with_paths and (merge_paths or len(raw.parents) < 2)
+                else None,
             )
     finally:
         returncode, stderr = _finish(process)

@@ -75,11 +75,14 @@ def run_check(
     with_paths: bool = True,
     policy_head: str = "HEAD",
     gather: GatherOptions | None = None,
+    merge_paths: bool | None = None,
 ) -> CheckResult:
     """Check `revisions`; with none, the range CI describes, else the commits not
     upstream yet. `deepen` (default: on in CI) completes a shallow clone first.
     `with_paths=False` skips the diffs when neither the rules nor the report need
-    changed paths: on a long range they are most of git's work. `policy_head` (outside
+    changed paths: on a long range they are most of git's work; a merge's paths are
+    read only with `merge_paths` (default: when the policy checks merges, since
+    first-parent diffs of merges are the dearest of them). `policy_head` (outside
     CI) is the revision whose policy is compared with the trusted one, so that a
     change is reported: a server hook names the pushed commit, not its own HEAD."""
     env = os.environ if environ is None else environ
@@ -87,7 +90,7 @@ def run_check(
     try:
         return _check(
             repo, revisions, max_count, config, deepen, policy_from, env, with_paths, policy_head,
-            gather,
+            gather, merge_paths,
         )
     except GitError as error:
         # In a shallow clone a missing revision is almost always missing history.
@@ -108,6 +111,7 @@ def _check(
     with_paths: bool,
     policy_head: str = "HEAD",
     gather: GatherOptions | None = None,
+    merge_paths: bool | None = None,
 ) -> CheckResult:
     ci = None if revisions else detect_ci_range(env, repo)
     spec: RangeSpec | None
@@ -142,7 +146,11 @@ def _check(
     # The rules see each commit as it is read, so they run while git is still
     # walking the history instead of after it.
     commits: list[Commit] = []
-    stream = read_commits(repo, spec, with_paths=with_paths or rules_need_paths(policy))
+    if merge_paths is None:
+        merge_paths = policy.commits.merges == "check"
+    stream = read_commits(
+        repo, spec, with_paths=with_paths or rules_need_paths(policy), merge_paths=merge_paths
+    )
     prefetch = _diff_prefetch(repo, policy)
     try:
         findings = run_rules(_collecting(stream, commits, prefetch), policy)
