@@ -66,7 +66,32 @@ def run_hook(hook: str, positionals: list[str], config: str | None) -> int:
     return code
 
 
+# REVIEWGATE_PROFILE=FILE: run the command under cProfile and write its profile
+# to FILE (pstats format), as `python -m cProfile -o FILE -m reviewgate ...` does.
+PROFILE_VARIABLE = "REVIEWGATE_PROFILE"
+
+
 def main(argv: Sequence[str] | None = None) -> None:
+    import os
+
+    profile_to = os.environ.get(PROFILE_VARIABLE)
+    if profile_to and sys.getprofile() is None:
+        _profiled(profile_to, argv)
+    else:
+        _main(argv)
+
+
+def _profiled(path: str, argv: Sequence[str] | None) -> None:
+    import cProfile
+
+    profiler = cProfile.Profile()
+    try:
+        profiler.runcall(_main, argv)
+    finally:
+        profiler.dump_stats(path)
+
+
+def _main(argv: Sequence[str] | None = None) -> None:
     args = sys.argv[1:] if argv is None else list(argv)
     plain_hook = parse_hook_args(args)
     if plain_hook is not None:
@@ -85,6 +110,10 @@ def main(argv: Sequence[str] | None = None) -> None:
     try:
         click_main(args=args, prog_name="reviewgate")
     except SystemExit as done:
+        if sys.getprofile() is not None or sys.gettrace() is not None:
+            # A profiler (cProfile, REVIEWGATE_PROFILE) or a tracer (coverage)
+            # writes what it gathered when the process ends normally.
+            raise
         _exit_now(done.code)
 
 
