@@ -6,11 +6,14 @@ pyproject.toml's import-linter contract says the same statically."""
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+
+import reviewgate
 
 FAST_PATH = frozenset(
     {
@@ -66,9 +69,16 @@ FAST_PATH_PREFIXES = ("reviewgate.disclosure.registry", "reviewgate.disclosure.t
 NEVER = ("click", "git", "yaml", "dataclasses_json", "jsonschema")
 # The standard library's heavy modules (issue 15): `dataclasses` imports `inspect`,
 # which imports `ast`, `dis` and `tokenize`; the records on the hooks' path are
-# plain classes with __slots__ (reviewgate/model/record.py). Asserted absent only
-# when the interpreter does not load them before any of our code runs.
-HEAVY_STDLIB = ("dataclasses", "inspect", "ast", "dis", "tokenize")
+# plain classes with __slots__ (reviewgate/model/record.py). `typing` and `pathlib`
+# (with `urllib.parse` and `ipaddress`) are for type checkers and policy files only.
+HEAVY_STDLIB = (
+    "dataclasses", "inspect", "ast", "dis", "tokenize", "typing", "pathlib", "urllib.parse",
+    "ipaddress",
+)
+# The probe runs without `site` (-S), so that no .pth file of this machine's
+# site-packages imports anything before reviewgate does; reviewgate comes from
+# where this interpreter finds it.
+SOURCE_ROOT = str(Path(reviewgate.__file__).resolve().parent.parent)
 
 PROBE = """
 import sys, runpy
@@ -83,23 +93,20 @@ for name in sorted(sys.modules):
 """
 
 
-AT_START = frozenset(
-    subprocess.run(
-        [sys.executable, "-c", "import sys; print(*sys.modules, sep=chr(10))"],
+def test_the_bare_interpreter_loads_none_of_the_heavy_modules() -> None:
+    # Otherwise the assertion on the hooks' modules would prove nothing.
+    at_start = subprocess.run(
+        [sys.executable, "-S", "-c", "import sys; print(*sys.modules, sep=chr(10))"],
         capture_output=True, text=True, check=True,
     ).stdout.split()
-)
-
-
-def test_the_interpreter_alone_loads_none_of_the_heavy_modules() -> None:
-    # Otherwise the assertion below would prove nothing on this machine.
-    assert [m for m in HEAVY_STDLIB if m in AT_START] == []
+    assert [m for m in HEAVY_STDLIB if m in at_start] == []
 
 
 def imported(tmp_path: Path, *argv: str) -> tuple[str, set[str]]:
     result = subprocess.run(
-        [sys.executable, "-c", PROBE, *argv],
+        [sys.executable, "-S", "-c", PROBE, *argv],
         cwd=tmp_path, capture_output=True, text=True, check=True,
+        env={**os.environ, "PYTHONPATH": SOURCE_ROOT},
     )
     code, *modules = result.stdout.split("\n")
     return code, {m for m in modules if m}
@@ -129,6 +136,6 @@ def test_the_hooks_import_only_the_fast_path(
     extra = {m for m in ours - FAST_PATH if not m.startswith(FAST_PATH_PREFIXES)}
     assert extra == set(), f"off the hooks' fast path: {sorted(extra)}"
     assert [m for m in NEVER if m in modules] == []
-    assert [m for m in HEAVY_STDLIB if m in modules and m not in AT_START] == []
+    assert [m for m in HEAVY_STDLIB if m in modules] == []
     assert "reviewgate.commands.hook_" + argv[0].replace("-", "_") in ours
     assert code in ("0", "1", "None")

@@ -28,7 +28,6 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from typing import TYPE_CHECKING
 
 from reviewgate.commands.hook_commit_msg import prepare_message
 from reviewgate.disclosure.agents import detect_agent, disclosure_trailer
@@ -38,6 +37,8 @@ from reviewgate.model.emails import parse_ident
 from reviewgate.model.trailers import add_trailer, parse_trailers
 from reviewgate.policy.files import find_policy_file, load_policy
 
+# `typing` costs the hooks start-up time; type checkers treat TYPE_CHECKING as true.
+TYPE_CHECKING = False
 if TYPE_CHECKING:
     from reviewgate.disclosure.agents import AgentInfo
 

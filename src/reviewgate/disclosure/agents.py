@@ -17,11 +17,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping
-from typing import TYPE_CHECKING
 
 from reviewgate.disclosure.identity import Tool, clean_model, declaration_key, tool_by_name
 from reviewgate.model.record import record
 
+# `typing` costs the hooks start-up time; type checkers treat TYPE_CHECKING as true.
+TYPE_CHECKING = False
 if TYPE_CHECKING:
     from reviewgate.policy.schema import Policy
 

@@ -21,6 +21,8 @@ something asks for it, which the hooks never do.
 
 from __future__ import annotations
 
+from operator import attrgetter
+
 # `typing` costs the hooks start-up time; type checkers treat TYPE_CHECKING as true.
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -162,6 +164,48 @@ def record(cls: type[T]) -> type[T]:
 
 
 def _add_methods(cls: type, all_fields: tuple[_Field, ...]) -> None:
+    # Equality and hashing compare a tuple of the fields, as a dataclass's do,
+    # through operator.attrgetter: no code to compile.
+    compared = [f.name for f in all_fields if f.compare]
+    key: Any = (
+        attrgetter(*compared) if len(compared) > 1
+        else (lambda obj, _get=attrgetter(compared[0]): (_get(obj),)) if compared
+        else (lambda obj: ())
+    )
+
+    def __eq__(self: Any, other: Any) -> Any:
+        if other.__class__ is self.__class__:
+            return key(self) == key(other)
+        return NotImplemented
+
+    def __hash__(self: Any) -> int:
+        return hash(key(self))
+
+    shown = [f.name for f in all_fields if f.repr]
+
+    def __repr__(self: Any) -> str:
+        inner = ", ".join(f"{name}={getattr(self, name)!r}" for name in shown)
+        return f"{self.__class__.__qualname__}({inner})"
+
+    def __init__(self: Any, *args: Any, **kwargs: Any) -> None:
+        # Compiled on the first call: a hook that imports a record and never makes
+        # one pays nothing for it (compiling is most of what a record costs).
+        real = _compile_init(cls, all_fields)
+        type.__setattr__(cls, "__init__", real)
+        real(self, *args, **kwargs)
+
+    methods = {"__init__": __init__, "__eq__": __eq__, "__hash__": __hash__,
+               "__repr__": __repr__}
+    for name, function in methods.items():
+        if name == "__repr__" and "__repr__" in cls.__dict__:
+            continue
+        function.__qualname__ = f"{cls.__qualname__}.{name}"
+        function.__module__ = cls.__module__
+        type.__setattr__(cls, name, function)
+
+
+def _compile_init(cls: type, all_fields: tuple[_Field, ...]) -> Any:
+    """The record's `__init__`, as fast as a dataclass's: compiled from source."""
     scope: dict[str, Any] = {"_MISSING": _MISSING, "_set": object.__setattr__}
     params, body = [], []
     for f in all_fields:
@@ -181,27 +225,11 @@ def _add_methods(cls: type, all_fields: tuple[_Field, ...]) -> None:
             body.append(f"_set(self, {f.name!r}, {f.name})")
     if hasattr(cls, "__post_init__"):
         body.append("self.__post_init__()")
-    compared = [f.name for f in all_fields if f.compare]
-    own = "(" + "".join(f"self.{n}," for n in compared) + ")"
-    other = "(" + "".join(f"other.{n}," for n in compared) + ")"
-    shown = ", ".join(f"{f.name}={{self.{f.name}!r}}" for f in all_fields if f.repr)
-    source = (
-        f"def __init__(self, {', '.join(params)}):\n"
-        + "".join(f"    {line}\n" for line in body or ["pass"])
-        + "def __eq__(self, other):\n"
-        + "    if other.__class__ is self.__class__:\n"
-        + f"        return {own} == {other}\n"
-        + "    return NotImplemented\n"
-        + "def __hash__(self):\n"
-        + f"    return hash({own})\n"
-        + "def __repr__(self):\n"
-        + f"    return f'{{self.__class__.__qualname__}}({shown})'\n"
+    source = f"def __init__(self, {', '.join(params)}):\n" + "".join(
+        f"    {line}\n" for line in body or ["pass"]
     )
     exec(source, scope)  # the way namedtuple and dataclasses build them
-    for name in ("__init__", "__eq__", "__hash__", "__repr__"):
-        if name == "__repr__" and "__repr__" in cls.__dict__:
-            continue
-        function = scope[name]
-        function.__qualname__ = f"{cls.__qualname__}.{name}"
-        function.__module__ = cls.__module__
-        type.__setattr__(cls, name, function)
+    function = scope["__init__"]
+    function.__qualname__ = f"{cls.__qualname__}.__init__"
+    function.__module__ = cls.__module__
+    return function

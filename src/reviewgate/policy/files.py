@@ -5,10 +5,15 @@ commit-msg hook does not pay for yaml in a repository without a policy."""
 from __future__ import annotations
 
 import os
-from pathlib import Path
 
 from reviewgate.errors import PolicyError
 from reviewgate.policy.schema import CONFIG_ENV_VAR, POLICY_FILE_NAME, Policy, default_policy
+
+# pathlib (with urllib.parse and ipaddress) is imported only when a policy file is
+# found: the hooks of a repository without one never pay for it.
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from pathlib import Path
 
 
 def load_policy(

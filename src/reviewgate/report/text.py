@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from typing import TYPE_CHECKING
 
 from reviewgate.model.display import visible
 from reviewgate.model.finding import Finding, Severity
 
+# `typing` costs the hooks start-up time; type checkers treat TYPE_CHECKING as true.
+TYPE_CHECKING = False
 if TYPE_CHECKING:
     from reviewgate.model.result import CheckResult
 
