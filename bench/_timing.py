@@ -1,17 +1,21 @@
 """Timing helpers shared by the benchmark scripts (stdlib only).
 
-Medians come from hyperfine when it is on PATH (it handles warmup and outliers
-well), else from a plain loop of `time.perf_counter` around `subprocess.run`.
-Every command runs once untimed first, so a broken command fails loudly with its
-stderr instead of being timed as if it worked.
+The compared commands run interleaved, A B C A B C ..., in one loop of
+`time.perf_counter` around `subprocess.run`: on a busy machine the load drifts,
+and interleaving spreads the drift over every command instead of charging it to
+whichever ran last, so the ratios of medians measured in one run are what the
+scripts judge. Every command runs once untimed first, so a broken command fails
+loudly with its stderr instead of being timed as if it worked.
+
+`ratio_line` prints a target's PASS or MISS and remembers a MISS; a script's
+`--check` flag ends it with `exit_status`, 1 when any target was missed.
 """
 
 from __future__ import annotations
 
-import json
+import argparse
 import os
 import shlex
-import shutil
 import statistics
 import subprocess
 import sys
@@ -23,6 +27,9 @@ from pathlib import Path
 
 BENCH_DIR = Path(__file__).resolve().parent
 PROJECT_ROOT = BENCH_DIR.parent
+
+
+TOOL = "interleaved perf_counter loop"
 
 
 class BenchError(RuntimeError):
@@ -47,10 +54,6 @@ class Timing:
     median: float
     runs: int
     tool: str
-
-
-def find_hyperfine() -> str | None:
-    return shutil.which("hyperfine")
 
 
 def reviewgate_argv(override: str | None = None) -> tuple[str, ...]:
@@ -117,71 +120,35 @@ def time_commands(
     commands: Sequence[Command],
     *,
     runs: int,
-    cwd: Path,
+    cwd: Path | Sequence[Path],
     env: Mapping[str, str] | None = None,
     warmup: int = 1,
-    use_hyperfine: bool = True,
     verify: bool = True,
 ) -> list[Timing]:
-    """The median wall time of each command over `runs` runs (output discarded).
-    With `verify`, each command first runs once through `preflight`."""
+    """The median wall time of each command over `runs` rounds (output discarded),
+    the commands interleaved within each round. `cwd` is one directory, or one per
+    command. With `verify`, each command first runs once through `preflight`."""
+    dirs = [Path(cwd)] * len(commands) if isinstance(cwd, (str, Path)) else list(cwd)
     if verify:
-        for command in commands:
-            preflight(command, cwd, env)
-    hyperfine = find_hyperfine() if use_hyperfine else None
-    if hyperfine and runs >= 2:
-        return _hyperfine(hyperfine, commands, runs=runs, cwd=cwd, env=env, warmup=warmup)
-    return [_loop(c, runs=runs, cwd=cwd, env=env, warmup=warmup) for c in commands]
-
-
-def _loop(
-    command: Command, *, runs: int, cwd: Path, env: Mapping[str, str] | None, warmup: int
-) -> Timing:
+        for command, where in zip(commands, dirs, strict=True):
+            preflight(command, where, env)
     full_env = None if env is None else dict(env)
-    samples: list[float] = []
+    samples: list[list[float]] = [[] for _ in commands]
     for index in range(warmup + runs):
-        start = time.perf_counter()
-        proc = subprocess.run(
-            command.argv, cwd=cwd, env=full_env, stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        elapsed = time.perf_counter() - start
-        if proc.returncode not in command.ok_codes:
-            raise BenchError(f"{command.label}: exit {proc.returncode} during timing")
-        if index >= warmup:
-            samples.append(elapsed)
-    return Timing(command.label, statistics.median(samples), runs, "perf_counter loop")
-
-
-def _hyperfine(
-    hyperfine: str,
-    commands: Sequence[Command],
-    *,
-    runs: int,
-    cwd: Path,
-    env: Mapping[str, str] | None,
-    warmup: int,
-) -> list[Timing]:
-    # -N: no intermediate shell, so nothing needs subtracting from short commands.
-    # -i: exit codes were checked by preflight; findings make reviewgate exit 1.
-    with tempfile.TemporaryDirectory(prefix="rg-bench-") as tmp:
-        export = Path(tmp) / "hyperfine.json"
-        argv = [
-            hyperfine, "-N", "-i", "--style", "basic", "--output", "null",
-            "--runs", str(runs), "--warmup", str(warmup),
-            "--export-json", str(export),
-        ]
-        for command in commands:
-            argv += ["--command-name", command.label, command.shell()]
-        proc = subprocess.run(
-            argv, cwd=cwd, env=None if env is None else dict(env), capture_output=True, text=True
-        )
-        if proc.returncode != 0:
-            raise BenchError(f"hyperfine failed: {proc.stderr.strip()[-2000:]}")
-        results = json.loads(export.read_text())["results"]
+        for command, where, taken in zip(commands, dirs, samples, strict=True):
+            start = time.perf_counter()
+            proc = subprocess.run(
+                command.argv, cwd=where, env=full_env, stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+            )
+            elapsed = time.perf_counter() - start
+            if proc.returncode not in command.ok_codes:
+                raise BenchError(f"{command.label}: exit {proc.returncode} during timing")
+            if index >= warmup:
+                taken.append(elapsed)
     return [
-        Timing(command.label, float(result["median"]), len(result["times"]), "hyperfine")
-        for command, result in zip(commands, results, strict=True)
+        Timing(command.label, statistics.median(taken), runs, TOOL)
+        for command, taken in zip(commands, samples, strict=True)
     ]
 
 
@@ -204,5 +171,38 @@ def verdict(ratio: float, target: float) -> str:
     return "PASS" if ratio <= target else "MISS"
 
 
+# The targets missed so far in this process, for `exit_status`.
+MISSED: list[str] = []
+
+
 def ratio_line(name: str, ratio: float, target: float) -> str:
-    return f"ratio {name}: {ratio:.2f}x (target <= {target:.1f}x) {verdict(ratio, target)}"
+    """`ratio NAME: R.RRx (target <= T.Tx) PASS|MISS`; a MISS is remembered."""
+    result = verdict(ratio, target)
+    if result == "MISS":
+        MISSED.append(name)
+    return f"ratio {name}: {ratio:.2f}x (target <= {show_target(target)}x) {result}"
+
+
+def show_target(target: float) -> str:
+    """2.0 as "2.0", 0.3 as "0.30": as many decimals as the issue states them."""
+    return f"{target:.1f}" if round(target, 1) == target and target >= 1 else f"{target:.2f}"
+
+
+def missed(name: str) -> None:
+    """Remember a target judged by a script's own line (not `ratio_line`)."""
+    MISSED.append(name)
+
+
+def exit_status(check: bool) -> int:
+    """0, or with `check` 1 when a target was missed (after saying which)."""
+    if not MISSED:
+        if check:
+            print("check: every target met")
+        return 0
+    print(f"check: {len(MISSED)} target(s) missed: {'; '.join(MISSED)}")
+    return 1 if check else 0
+
+
+def add_check_flag(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--check", action="store_true",
+                        help="exit 1 when a target is missed (default: print, exit 0)")

@@ -25,6 +25,8 @@ from pathlib import Path
 from _timing import (
     BenchError,
     Command,
+    add_check_flag,
+    exit_status,
     format_table,
     preflight,
     ratio_line,
@@ -90,23 +92,20 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--branch", type=int, default=5)
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--reviewgate", help="command to run reviewgate (default: installed)")
-    parser.add_argument("--no-hyperfine", action="store_true", help="use the built-in loop")
+    add_check_flag(parser)
     args = parser.parse_args(argv)
 
     rg = reviewgate_argv(args.reviewgate)
     env = reviewgate_env(rg)
     findings = frozenset({0, 1})
     with tempfile.TemporaryDirectory(prefix="rg-bench-signoff-") as scratch:
-        timings = []
+        commands, dirs = [], []
         for name, signed in (("signed", True), ("unsigned", False)):
             repo = Path(scratch) / name
             build(repo, args.commits, args.branch, signed=signed)
             command = Command(f"check, {name} merges", (*rg, "check", "HEAD"), findings)
             try:
                 report = preflight(command, repo, env).decode("utf-8", "replace")
-                timings += time_commands([command], runs=args.runs, cwd=repo, env=env,
-                                         warmup=0, use_hyperfine=not args.no_hyperfine,
-                                         verify=False)
             except BenchError as error:
                 print(f"bench_signoff: {error}", file=sys.stderr)
                 return 2
@@ -116,14 +115,21 @@ def main(argv: list[str] | None = None) -> int:
                 # Every commit lies on a signed branch: a finding means a wrong answer.
                 print(f"bench_signoff: {reported} RG301 in the signed history", file=sys.stderr)
                 return 2
-    print(f"\n{args.commits} commits, branches of {args.branch}, median of {args.runs} runs, "
-          f"timed with {timings[0].tool}\n")
+            commands.append(command)
+            dirs.append(repo)
+        try:
+            timings = time_commands(commands, runs=args.runs, cwd=dirs, env=env, warmup=0,
+                                    verify=False)
+        except BenchError as error:
+            print(f"bench_signoff: {error}", file=sys.stderr)
+            return 2
+    print(f"\n{args.commits} commits, branches of {args.branch}, median of {args.runs} "
+          f"interleaved runs, timed with {timings[0].tool}\n")
     print(format_table(("command", "median s"), [(t.label, f"{t.median:.3f}") for t in timings]))
     print()
     print(ratio_line("signed merges / unsigned merges", timings[0].median / timings[1].median,
                      TARGET))
-    return 0
-
+    return exit_status(args.check)
 
 if __name__ == "__main__":
     sys.exit(main())
