@@ -25,6 +25,8 @@ from reviewgate.model.rulebook import make_finding, rule
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from typing import Any
+
     from reviewgate.model.commit import Commit
     from reviewgate.policy.schema import Policy
 
@@ -35,30 +37,35 @@ _NUMBER = r"\d[\d.,]*"
 # multi-line pattern once took 18 s on one crafted message).
 _MAX_LINE = 400
 
-# Patterns that alone show a tool's output, one line each.
-_ONE_LINE = (
-    ("hyperfine", re.compile(rf"Time \((?:mean ± σ|abs ≡)\):\s+{_NUMBER} {_UNIT}")),
-    ("hyperfine", re.compile(rf"^\s*{_NUMBER}(?: ± {_NUMBER})? times faster than ")),
-    ("benchstat", re.compile(r"\(p=[01]\.\d+ n=\d+(?:\+\d+)?\)")),
-    (
-        "pytest-benchmark",
-        re.compile(r"Name \(time in (?:ns|us|ms|s)\)[\s|]+Min[\s|]+Max[\s|]+Mean\b"),
-    ),
-)
-# A header line, then (any number of lines later) a row with figures.
-_HEADER_AND_ROW = (
-    (
-        "hyperfine",
-        re.compile(rf"^\s*\|\s*Command\s*\|\s*Mean \[{_UNIT}\]\s*\|\s*Min \[{_UNIT}\]\s*\|"),
-        re.compile(rf"^\s*\|[^|]+\|\s*{_NUMBER} ± {_NUMBER}\s*\|"),
-    ),
-    (
-        "benchstat",
-        re.compile(r"^\s*name\s+(?:old\s+)?\S+/op\b|│\s*(?:sec|B|allocs)/op\b"),
-        # A figure starts after a non-digit, so a long run of digits is tried once.
-        re.compile(r"(?<![\d.,])\d[\d.,]*[a-zA-Zµμ]*\s*±\s*\d+%"),
-    ),
-)
+@functools.lru_cache(maxsize=1)
+def _patterns() -> tuple[Any, Any]:
+    """The benchmark tools' patterns, compiled when a commit claims a speed-up:
+    the commit-msg hook of any other commit never pays for them."""
+    # Patterns that alone show a tool's output, one line each.
+    _ONE_LINE = (
+        ("hyperfine", re.compile(rf"Time \((?:mean ± σ|abs ≡)\):\s+{_NUMBER} {_UNIT}")),
+        ("hyperfine", re.compile(rf"^\s*{_NUMBER}(?: ± {_NUMBER})? times faster than ")),
+        ("benchstat", re.compile(r"\(p=[01]\.\d+ n=\d+(?:\+\d+)?\)")),
+        (
+            "pytest-benchmark",
+            re.compile(r"Name \(time in (?:ns|us|ms|s)\)[\s|]+Min[\s|]+Max[\s|]+Mean\b"),
+        ),
+    )
+    # A header line, then (any number of lines later) a row with figures.
+    _HEADER_AND_ROW = (
+        (
+            "hyperfine",
+            re.compile(rf"^\s*\|\s*Command\s*\|\s*Mean \[{_UNIT}\]\s*\|\s*Min \[{_UNIT}\]\s*\|"),
+            re.compile(rf"^\s*\|[^|]+\|\s*{_NUMBER} ± {_NUMBER}\s*\|"),
+        ),
+        (
+            "benchstat",
+            re.compile(r"^\s*name\s+(?:old\s+)?\S+/op\b|│\s*(?:sec|B|allocs)/op\b"),
+            # A figure starts after a non-digit, so a long run of digits is tried once.
+            re.compile(r"(?<![\d.,])\d[\d.,]*[a-zA-Zµμ]*\s*±\s*\d+%"),
+        ),
+    )
+    return _ONE_LINE, _HEADER_AND_ROW
 
 
 # Every pattern above needs a digit or one of these words: a line without any is
@@ -68,6 +75,7 @@ _MAYBE = re.compile(r"\d|Command|[Nn]ame|│")
 
 def benchmark_tool_in(text: str) -> str | None:
     """The benchmark tool whose output `text` holds, or None."""
+    _ONE_LINE, _HEADER_AND_ROW = _patterns()
     headers_seen: set[int] = set()
     found: set[str] = set()
     for line in text.splitlines():
