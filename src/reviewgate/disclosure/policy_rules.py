@@ -10,13 +10,12 @@ found on the commit (its declarations and the tools' marks); no git.
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 from reviewgate.disclosure.declarations import declaration_line
 from reviewgate.disclosure.identity import Tool, tool_by_name
 from reviewgate.disclosure.judge import tool_marks
 from reviewgate.disclosure.registry import REGISTRY
 from reviewgate.errors import PolicyError
+from reviewgate.model.record import replace
 from reviewgate.model.rulebook import make_finding, rule
 
 # `typing` costs the commit-msg hook measurable start-up time; type checkers
