@@ -9,92 +9,21 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Callable
 from contextlib import nullcontext
-from functools import wraps
 from itertools import chain
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 import click
 
-from reviewgate.cli_help import Group
+from reviewgate.cli_help import (
+    Group,
+    config_option,
+    policy_from_option,
+    reports_errors,
+    verify_options,
+)
 from reviewgate.errors import ReviewgateError
-
-F = TypeVar("F", bound=Callable[..., Any])
-
-# REVIEWGATE_CONFIG is read by policy.find_policy_file itself, so that an error
-# names the variable rather than --config.
-config_option = click.option(
-    "--config",
-    "config",
-    metavar="FILE",
-    help="Policy file to use instead of .reviewgate.yaml (env: REVIEWGATE_CONFIG); one "
-    "inside the repository is read at the trusted revision when there is one.",
-)
-
-
-policy_from_option = click.option(
-    "--policy-from",
-    metavar="REV",
-    help="Read the policy at this trusted revision (default in CI: the target branch).",
-)
-
-
-def verify_options(func: F) -> F:
-    """--no-cache, -j and --shard, shared by `verify` and `check --verify`."""
-    func = click.option(
-        "--shard", metavar="K/N",
-        help="Verify only the K-th of N shares of the fixes (a CI matrix; 1 <= K <= N).",
-    )(func)
-    func = click.option(
-        "-j", "--jobs", type=click.IntRange(min=1), default=1, show_default=True,
-        help="Verify N fixes at once, each in its own worktree.",
-    )(func)
-    return click.option(  # type: ignore[return-value]
-        "--no-cache", is_flag=True,
-        help="Re-run every fix, ignoring results cached in refs/notes/reviewgate.",
-    )(func)
-
-
-def reports_errors(func: F) -> F:
-    """Turn reviewgate's errors into one line on stderr and exit status 2, Ctrl-C
-    into 130, and an error nobody expected into one line and 2 as well: exit 1
-    means findings, and a crash is none."""
-    from reviewgate.cli_help import error_line
-
-
-    @wraps(func)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-
-        try:
-            return func(*args, **kwargs)
-        except ReviewgateError as error:
-            click.echo(error_line(str(error)), err=True)
-            sys.exit(error.exit_code)
-        except (click.ClickException, click.exceptions.Exit, click.exceptions.Abort):
-            raise  # click's own, reported by click
-        except KeyboardInterrupt:
-            click.echo("reviewgate: interrupted", err=True)
-            sys.exit(130)
-        except BrokenPipeError:
-            # The reader went away (`| head`): nothing is wrong, and nothing more can
-            # be said there. The final flush must not fail again on the closed pipe.
-            import os
-
-            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-            sys.exit(141)  # as a shell reports a process that SIGPIPE ended
-        except Exception as error:
-            import os
-
-            from reviewgate.errors import DEBUG_VARIABLE, internal_error_line
-
-            if os.environ.get(DEBUG_VARIABLE):
-                raise
-            click.echo(internal_error_line(error), err=True)
-            sys.exit(2)
-
-    return wrapper  # type: ignore[return-value]
 
 
 @click.group(cls=Group, context_settings={"help_option_names": ["-h", "--help"]})
