@@ -174,7 +174,9 @@ def approver(repo: Repo, tmp_path: Path) -> tuple[Repo, Path]:
 
 def test_approvals_pushed_with_the_branch_count(approver: tuple[Repo, Path]) -> None:
     repo, _ = approver
-    repo.commit(ASSISTED)
+    # as_reviewer made Rita this checkout's identity; Ada still wrote and committed
+    # the change, so Rita's approval is a review by someone else.
+    repo.commit(ASSISTED, committer="Ada Author <ada@example.org>")
     alone = push(repo, "main")
     assert alone.returncode == 1 and "RG301" in out(alone)
     assert "push refs/notes/reviewgate-approvals before (or with) the branch" in out(alone)
