@@ -80,7 +80,6 @@ def check(
     `@{upstream}..HEAD`, or HEAD's commits that no remote-tracking branch has.
     """
     from reviewgate.commands.check import render_chunks, write_report
-    from reviewgate.commands.verify import Progress, run_verify
     from reviewgate.pipeline.run import report_needs_paths, run_check
 
     gather = progress = None
