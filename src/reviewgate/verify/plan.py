@@ -92,6 +92,12 @@ def runnable_tests(paths: Iterable[str], policy: Policy) -> tuple[str, ...]:
     return tuple(runnable)
 
 
+def as_argument(path: str) -> str:
+    """A repository-relative path that a command cannot take for an option: a name
+    that starts with `-` (a root-level `-k_test.py`) is given as `./-k_test.py`."""
+    return f"./{path}" if path.startswith("-") else path
+
+
 def test_paths_changed(changes: Iterable[ChangedPath], policy: Policy) -> tuple[str, ...]:
     """Every test path a commit touches: added, changed, deleted, and both names
     of a rename, so that red takes exactly the commit's test changes."""

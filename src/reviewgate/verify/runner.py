@@ -29,6 +29,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from reviewgate.verify.plan import as_argument
 from reviewgate.verify.sandbox import Sandbox, read_status
 from reviewgate.verify.worktree import clean_git_env, record_run
 
@@ -51,13 +52,15 @@ class RunResult:
 
 def expand_command(argv: Sequence[str], tests: Sequence[str], root: str) -> list[str]:
     """`{tests}` alone in an argument becomes one argument per test file; inside a
-    longer argument the files are joined with spaces. `{root}` is the worktree."""
+    longer argument the files are joined with spaces. `{root}` is the worktree. A
+    test file whose name starts with `-` is passed as `./-name`, never as an option."""
+    given = [as_argument(path) for path in tests]
     out: list[str] = []
     for arg in argv:
         if arg == "{tests}":
-            out.extend(tests)
+            out.extend(given)
         else:
-            out.append(arg.replace("{tests}", " ".join(tests)).replace("{root}", root))
+            out.append(arg.replace("{tests}", " ".join(given)).replace("{root}", root))
     return out
 
 
