@@ -563,9 +563,9 @@ def test_show_policy_json() -> None:
     shown = json.loads(show_policy(policy, fmt="json"))
     assert shown["source"] == SRC
     assert shown["policy"]["verify"] == {
-        "command": ["pytest", "-q", "{tests}"], "timeout": 30, "error_exit_codes": [2, 3, 4, 5],
-        "error_output": [], "sandbox": "auto", "network": False, "expose": [],
-        "cache_trust": "auto",
+        "command": ["pytest", "-q", "{tests}"], "timeout": 30, "reruns": 1,
+        "error_exit_codes": [2, 3, 4, 5], "error_output": [], "sandbox": "auto",
+        "network": False, "expose": [], "cache_trust": "auto",
     }
     assert shown["origins"]["verify.timeout"] == f"{SRC}:2"
     assert shown["origins"]["verify.command"] == DEFAULT_ORIGIN

@@ -133,7 +133,7 @@ def test_check_verify_runs_and_reports(repo: Repo, tmp_path: Path) -> None:
     result = reviewgate(repo.path, "check", "--verify", "--config", str(policy), f"{base}..HEAD")
     assert result.returncode == 1
     assert "RG203" in result.stdout  # the "fix" does not make its test pass
-    assert len(runner.runs()) == 2
+    assert len(runner.runs()) == 3  # red, green, and green again (verify.reruns: 1)
     assert our_worktrees(repo) == []
 
 

@@ -1,4 +1,4 @@
-"""The verify keys a policy can set: error_exit_codes and error_output."""
+"""The verify keys a policy can set: reruns, error_exit_codes and error_output."""
 
 from __future__ import annotations
 
@@ -52,3 +52,23 @@ def test_the_starter_file_documents_and_sets_them() -> None:
     policy = _load(TEMPLATE)
     assert policy.verify.error_exit_codes == (2, 3, 4, 5)
     assert "error_exit_codes" in TEMPLATE and "error_output" in TEMPLATE
+
+
+def test_reruns() -> None:
+    assert load_policy(None).verify.reruns == 1
+    assert _load("verify:\n  reruns: 0\n").verify.reruns == 0
+
+
+@pytest.mark.parametrize("text,message", [
+    ("verify:\n  reruns: -1\n",
+     ".reviewgate.yaml:2: 'verify.reruns' must be a number of runs from 0 to 10, got -1"),
+    ("verify:\n  reruns: 11\n",
+     ".reviewgate.yaml:2: 'verify.reruns' must be a number of runs from 0 to 10, got 11"),
+    ("verify:\n  reruns: often\n",
+     ".reviewgate.yaml:2: 'verify.reruns' must be an integer, got a string"),
+])
+def test_bad_reruns_name_the_key_and_line(text: str, message: str) -> None:
+    with pytest.raises(PolicyError) as caught:
+        _load(text)
+    assert str(caught.value) == message
+

@@ -1,14 +1,34 @@
-"""How verify runs the command: test files named like options."""
+"""How verify runs the command and reads its results: the command runs as written
+for data-driven tests, placeholders, flaky tests, outcomes the machine decides,
+and the tests named in every report format."""
 
 from __future__ import annotations
 
+import json
+import sys
 from pathlib import Path
 
+import pytest
+
 from conftest import Repo
+from reviewgate.verify.plan import directories, go_packages
+from reviewgate.verify.runner import expand_command
 from verify_helpers import Runner, reviewgate, write_policy
 
 BUGGY = "def f():\n    return 1\n"
 FIXED = "def f():\n    return 2\n"
+PYTEST_JUNIT = [
+    sys.executable,
+    "-m",
+    "pytest",
+    "-q",
+    "-p",
+    "no:cacheprovider",
+    "--junitxml={junit}",
+    "{tests}",
+]
+
+
 def _base(repo: Repo, files: dict[str, str] | None = None) -> str:
     return repo.commit("feat: m", {"src/__init__.py": "", "src/m.py": BUGGY, **(files or {})})
 
@@ -38,4 +58,153 @@ def test_a_test_file_named_like_an_option_reaches_the_runner_as_a_path(
     assert result.returncode == 0, result.stdout + result.stderr
     assert "proven (red, then green)" in result.stdout
     assert runner.runs() == ["1 ./-k_test.py", "0 ./-k_test.py"]
+
+
+def test_placeholders_for_directories_and_go_packages() -> None:
+    files = [
+        "-x/a_test.go",
+        "pkg/b_test.go",
+        "pkg/testdata/in/c.txt",
+        "tests/data/d.json",
+        "top_test.go",
+        "cmd/tool/testdata/e.golden",
+    ]
+    assert go_packages(files) == ("./-x", "./pkg", ".", "./cmd/tool")
+    assert directories(files) == (
+        "./-x",
+        "pkg",
+        "pkg/testdata/in",
+        "tests/data",
+        ".",
+        "cmd/tool/testdata",
+    )
+    argv = ["go", "test", "{packages}", "-run={tests}", "--dirs={test_dirs}", "--out={junit}"]
+    assert expand_command(
+        argv,
+        ["-k_test.go"],
+        "/w",
+        test_dirs=["a", "b"],
+        packages=go_packages(files),
+        junit="/w/r.xml",
+    ) == [
+        "go",
+        "test",
+        "./-x",
+        "./pkg",
+        ".",
+        "./cmd/tool",
+        "-run=./-k_test.go",
+        "--dirs=a b",
+        "--out=/w/r.xml",
+    ]
+
+
+FLAKY = """\
+import os, sys
+marker = {marker!r}
+if os.path.exists(marker):
+    os.remove(marker)
+    sys.exit(1)
+open(marker, "w").close()
+"""
+
+
+@pytest.mark.parametrize("reruns", [1, 0])
+def test_a_flaky_test_is_never_proven_nor_cached(repo: Repo, tmp_path: Path, reruns: int) -> None:
+    base = _base(repo)
+    fix = repo.commit(
+        "fix: f returns 2",
+        {
+            "src/m.py": FIXED,
+            "tests/test_flaky.py": FLAKY.format(marker=str(tmp_path / "mark")),
+        },
+    )
+    runner = Runner(tmp_path)
+    policy = _policy(tmp_path, runner.command(), f"  reruns: {reruns}\n")
+    first = reviewgate(repo.path, "verify", "--config", policy, f"{base}..HEAD")
+    if reruns == 0:  # no second look: the one red run passed
+        assert "NOT RED" in first.stdout and first.returncode == 1, first.stdout
+        return
+    # Red passed, then failed when run again: neither verdict holds.
+    assert first.returncode == 0, first.stdout + first.stderr
+    assert (
+        "FLAKY" in first.stdout and "tests/test_flaky.py" not in first.stdout.split("FLAKY", 1)[0]
+    )
+    assert "red gave different results in run 1 and run 2" in first.stdout
+    assert f"notice: {fix[:12]} RG205" in first.stdout
+    assert len(runner.runs()) == 2
+    second = reviewgate(repo.path, "verify", "--config", policy, f"{base}..HEAD")
+    assert "(cached)" not in second.stdout and len(runner.runs()) == 4
+    check = reviewgate(repo.path, "check", "--format", "json", "--config", policy, f"{base}..HEAD")
+    assert check.returncode == 0  # nothing cached: nothing to report
+
+
+def test_reports_name_the_tests_that_proved_each_fix(repo: Repo, tmp_path: Path) -> None:
+    base = _base(repo)
+    fix = repo.commit(
+        "fix: f returns 2",
+        {
+            "src/m.py": FIXED,
+            "tests/test_m.py": "from src.m import f\n\n\ndef test_two():\n    assert f() == 2\n",
+        },
+    )
+    policy = _policy(tmp_path, PYTEST_JUNIT)
+    verify = reviewgate(repo.path, "verify", "--config", policy, f"{base}..HEAD")
+    assert verify.returncode == 0, verify.stdout + verify.stderr
+    assert "tests/test_m.py::test_two failed → passed" in verify.stdout
+    text = reviewgate(repo.path, "check", "--config", policy, f"{base}..HEAD")
+    assert (
+        f"{fix[:10]} proven red/green by tests/test_m.py::test_two failed → passed" in text.stdout
+    )
+    document = json.loads(
+        reviewgate(
+            repo.path, "check", "--format", "json", "--config", policy, f"{base}..HEAD"
+        ).stdout
+    )
+    (commit,) = document["commits"]
+    assert commit["verification"]["outcome"] == "proven"
+    assert commit["verification"]["tests"] == [
+        {
+            "name": "tests/test_m.py::test_two",
+            "red": "failed",
+            "green": "passed",
+            "message": "assert 1 == 2\n+  where 1 = f()",
+        }
+    ]
+    sarif = json.loads(
+        reviewgate(
+            repo.path, "check", "--format", "sarif", "--config", policy, f"{base}..HEAD"
+        ).stdout
+    )
+    (verified,) = sarif["runs"][0]["properties"]["verifications"]
+    assert verified["commit"] == fix and verified["outcome"] == "proven"
+    assert verified["tests"][0]["name"] == "tests/test_m.py::test_two"
+
+
+def test_sarif_results_of_verify_rules_carry_their_tests(repo: Repo, tmp_path: Path) -> None:
+    base = _base(
+        repo,
+        {"tests/test_old.py": "from src.m import f\n\n\ndef test_one():\n    assert f() == 1\n"},
+    )
+    fix = repo.commit(
+        "fix: f returns 2",
+        {
+            "src/m.py": FIXED,
+            "tests/test_m.py": "from src.m import f\n\n\ndef test_two():\n    assert f() == 2\n",
+        },
+    )
+    command = [c for c in PYTEST_JUNIT if c != "{tests}"]  # the whole suite
+    policy = _policy(tmp_path, command)
+    verify = reviewgate(repo.path, "verify", "--config", policy, f"{base}..HEAD")
+    assert verify.returncode == 1 and "BREAKS A TEST" in verify.stdout, verify.stdout
+    sarif = json.loads(
+        reviewgate(
+            repo.path, "check", "--format", "sarif", "--config", policy, f"{base}..HEAD"
+        ).stdout
+    )
+    (result,) = [r for r in sarif["runs"][0]["results"] if r["ruleId"] == "RG206"]
+    assert result["properties"]["commit"] == fix
+    assert result["properties"]["tests"][0]["name"] == "tests/test_old.py::test_one"
+    assert result["properties"]["tests"][0]["green"] == "failed"
+    assert "tests/test_old.py::test_one passed → failed" in result["message"]["text"]
 

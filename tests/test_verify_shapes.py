@@ -104,9 +104,10 @@ def test_the_cache_key_follows_the_test_list(repo: Repo, tmp_path: Path) -> None
     second = reviewgate(repo.path, "verify", "--config", str(policy), f"{base}..HEAD")
     assert "(cached)" not in second.stdout, second.stdout
     assert "1 proven" in second.stdout, second.stdout + second.stderr
+    # Green failed, so it ran once more (verify.reruns: 1) before NOT GREEN held.
     assert [line.split(" ", 1)[1] for line in runner.runs()] == [
         "tests/check_m.py tests/test_m.py", "tests/check_m.py tests/test_m.py",
-        "tests/test_m.py", "tests/test_m.py",
+        "tests/check_m.py tests/test_m.py", "tests/test_m.py", "tests/test_m.py",
     ]
 
 

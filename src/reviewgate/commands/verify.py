@@ -28,12 +28,14 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import TextIO
 
-VERIFY_CODES = ("RG202", "RG203", "RG205")
+VERIFY_CODES = ("RG202", "RG203", "RG205", "RG206")
 LABELS = {
     "proven": "proven (red, then green)",
     "not-red": "NOT RED: the test passes without the fix (RG202)",
     "not-green": "NOT GREEN: the test fails with the fix (RG203)",
+    "broken": "BREAKS A TEST: a test that passed before fails with the fix (RG206)",
     "error": "ERROR: could not verify (RG205)",
+    "flaky": "FLAKY: results differ between runs, so unverified (RG205 notice)",
 }
 
 
@@ -145,8 +147,14 @@ def verdict_line(verdict: Verdict, subjects: dict[str, str]) -> str:
     subject = subjects.get(verdict.fix, "")
     text = f"{short_rev(verdict.fix)} {LABELS.get(verdict.outcome, verdict.outcome)}{cached}"
     text += f"  {subject}" if subject else ""
-    if verdict.detail and verdict.outcome != "proven":
+    if verdict.detail:
         text += f"\n    {verdict.detail}"
+    for test in verdict.tests:
+        text += f"\n    {test.line()}"
+        if test.message and verdict.outcome != "proven":
+            text += "".join(f"\n      | {line}" for line in test.message.splitlines()[:4])
+    if verdict.outcome != "flaky":
+        text += "".join(f"\n    | {line}" for line in verdict.lines)
     return visible(text)  # the subject and a test's output: docs/security.md, "Output"
 
 
@@ -168,6 +176,7 @@ def render_verify(result: VerifyResult) -> str:
     lines.append(
         f"{len(verdicts)} fix(es) verified: {counts['proven']} proven, "
         f"{counts['not-red']} not red, {counts['not-green']} not green, "
+        f"{counts['broken']} breaking a test, {counts['flaky']} flaky, "
         f"{counts['error']} error(s); {cached} from the cache"
     )
     others = result.other_errors

@@ -106,15 +106,36 @@ class Approval:
 
 
 @dataclass(frozen=True)
+class TestChange:
+    """One test in a verdict: its result in red and in green ("passed", "failed",
+    "error", "skipped", "absent"; "" when that state did not run)."""
+
+    __test__ = False  # not a pytest test class
+
+    name: str  # e.g. "tests/test_x.py::test_empty_input", "calc::TestAdd"
+    red: str
+    green: str
+    message: str = ""  # the first lines of its failure or error
+
+    def line(self) -> str:
+        states = f"{self.red} → {self.green}" if self.green else self.red
+        return f"{self.name} {states}"
+
+
+@dataclass(frozen=True)
 class Verdict:
     """A cached or fresh red/green result for one fix (see verify/)."""
 
     fix: str  # sha of the fix commit (C, or F of a pair)
-    outcome: str  # "proven" | "not-red" | "not-green" | "error"
+    # "proven" | "not-red" | "not-green" | "broken" | "error" | "flaky"
+    outcome: str
     red_exit: int | None = None
     green_exit: int | None = None
     detail: str = ""  # e.g. "timed out after 600 s", "command not found: pytest"
     cached: bool = False
+    tests: tuple[TestChange, ...] = ()  # the tests that decided it (verify/judge.py)
+    lines: tuple[str, ...] = ()  # the output lines that explain it, without a report
+    hint: str = ""  # how to fix it, when the verifier knows better than the rule
 
 
 @dataclass(frozen=True)

@@ -41,6 +41,7 @@ KNOWN_RULE_NAMES: dict[str, str] = {
     "RG203": "fix-not-green",
     "RG204": "test-weakened",
     "RG205": "verify-error",
+    "RG206": "fix-breaks-test",
     "RG301": "missing-signoff",
     "RG302": "self-signoff",
     "RG303": "unknown-reviewer",

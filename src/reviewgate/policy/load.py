@@ -75,6 +75,7 @@ from reviewgate.policy.values import (
 )
 
 RULE_CODE = re.compile(r"RG\d{3}")
+MAX_RERUNS = 10
 
 # --- lists and mappings ------------------------------------------------------
 
@@ -136,6 +137,13 @@ def _exit_codes(r: Reader, node: Node, key: str) -> tuple[int, ...]:
                    + (" (0 means the tests passed)" if code == 0 else ""))
         codes.append(code)
     return tuple(sorted(set(codes)))
+
+
+def _reruns(r: Reader, node: Node, key: str) -> int:
+    value = read_int(r, node, key)
+    if not 0 <= value <= MAX_RERUNS:
+        r.fail(node, f"{key!r} must be a number of runs from 0 to {MAX_RERUNS}, got {value}")
+    return value
 
 
 def _pairs(r: Reader, node: Node, key: str) -> list[tuple[str, Node, Node]]:
@@ -235,6 +243,7 @@ _SCHEMA: dict[str, tuple[type, dict[str, Field]]] = {
         {
             "command": _argv,
             "timeout": read_timeout,
+            "reruns": _reruns,
             "error_exit_codes": _exit_codes,
             "error_output": _list_of(read_regex, "a list of regular expressions"),
             "sandbox": read_enum(SANDBOX_VALUES),

@@ -132,6 +132,9 @@ class PerfPolicy:
 class VerifyPolicy:
     command: tuple[str, ...] = ("pytest", "-q", "{tests}")
     timeout: int = 600
+    # How many more times a state runs when red passes or green fails: results that
+    # disagree are flaky, never proven, and not cached.
+    reruns: int = 1
     # Exit statuses that mean "the command could not run" (RG205), not "a test
     # failed": pytest's 2 interrupted/collection error, 3 internal, 4 usage, 5 none.
     error_exit_codes: tuple[int, ...] = (2, 3, 4, 5)

@@ -125,6 +125,9 @@ verify:
   command: [pytest, -q, "{tests}"]
   # Seconds before a run is stopped and reported (RG205).
   timeout: 600
+  # When red passes or green fails, run that state this many more times; results
+  # that disagree are reported as flaky, never as proven.
+  reruns: 1
   # Exit statuses that mean the command could not run at all (RG205), not that a
   # test failed. pytest: 2 collection/import error or interrupted, 3 internal
   # error, 4 usage error, 5 no tests collected. Set [] for a command (such as

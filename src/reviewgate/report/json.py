@@ -13,6 +13,7 @@ from reviewgate.model.display import json_safe
 from reviewgate.model.finding import Finding
 
 if TYPE_CHECKING:
+    from reviewgate.model.evidence import Verdict
     from reviewgate.model.result import CheckResult
     from reviewgate.policy.schema import Policy
 
@@ -57,9 +58,12 @@ def iter_json(result: CheckResult) -> Iterator[str]:
     # One commit per line: readable and diffable, yet every call stays on the C
     # encoder (json.dumps with `indent` falls back to the slow pure-Python one).
     no_findings: list[Finding] = []
+    verdicts = result.evidence.verdicts if result.evidence is not None else {}
     for start in range(0, len(commits), CHUNK_COMMITS):
         lines = ",\n".join(
-            "    " + json.dumps(commit_to_json(c, by_commit.get(c.sha, no_findings), result.policy))
+            "    "
+            + json.dumps(commit_to_json(c, by_commit.get(c.sha, no_findings), result.policy,
+                                        verdicts.get(c.sha)))
             for c in commits[start:start + CHUNK_COMMITS]
         )
         more = start + CHUNK_COMMITS < len(commits)
@@ -80,9 +84,28 @@ def finding_to_json(finding: Finding) -> dict[str, str]:
     }
 
 
+def verdict_to_json(verdict: Verdict) -> dict[str, Any]:
+    """What red/green verification found for one fix (docs/json-report.md)."""
+    return {
+        "outcome": verdict.outcome,
+        "cached": verdict.cached,
+        "red_exit": verdict.red_exit,
+        "green_exit": verdict.green_exit,
+        "detail": verdict.detail,
+        "tests": [
+            {"name": t.name, "red": t.red, "green": t.green, "message": t.message}
+            for t in verdict.tests
+        ],
+        "output": list(verdict.lines),
+    }
+
+
 def commit_to_json(commit: Commit, findings: list[Finding],
-                   policy: Policy | None = None) -> dict[str, Any]:
+                   policy: Policy | None = None,
+                   verdict: Verdict | None = None) -> dict[str, Any]:
     found = {} if policy is None else {"assistance": to_json(assistance(commit, policy))}
+    if verdict is not None:
+        found["verification"] = verdict_to_json(verdict)
     return {
         "sha": commit.sha,
         "parents": commit.parents,  # json writes tuples as arrays

@@ -44,6 +44,7 @@ from reviewgate.pipeline.range_rules import register_all
 
 if TYPE_CHECKING:
     from reviewgate.model.commit import Commit
+    from reviewgate.model.evidence import Verdict
     from reviewgate.model.result import CheckResult
 
 SARIF_VERSION = "2.1.0"
@@ -74,10 +75,15 @@ def render_sarif(result: CheckResult) -> str:
     commits = {commit.sha: commit for commit in result.commits}
     seen: dict[tuple[str, str], int] = {}
     results: list[dict[str, Any]] = []
+    verdicts = result.evidence.verdicts if result.evidence is not None else {}
     for finding in result.findings:
         key = (finding.code, finding.sha)
         seen[key] = seen.get(key, 0) + 1
-        results.append(result_to_sarif(finding, commits.get(finding.sha), index, seen[key]))
+        sarif = result_to_sarif(finding, commits.get(finding.sha), index, seen[key])
+        verdict = verdicts.get(finding.sha)
+        if verdict is not None and finding.code in VERIFY_CODES:
+            sarif["properties"]["tests"] = _tests(verdict)
+        results.append(sarif)
     log = {
         "$schema": SARIF_SCHEMA,
         "version": SARIF_VERSION,
@@ -98,11 +104,26 @@ def render_sarif(result: CheckResult) -> str:
                     "policy": clean(result.policy.source),
                     "commits": len(result.commits),
                     "exitCode": result.exit_code,
+                    # Every verified fix, proven ones included: the tests that decided it.
+                    "verifications": [
+                        {"commit": sha, "outcome": v.outcome, "tests": _tests(v)}
+                        for sha, v in verdicts.items()
+                    ],
                 },
             }
         ],
     }
     return json_safe(json.dumps(log, indent=2, ensure_ascii=False) + "\n")
+
+
+VERIFY_CODES = frozenset({"RG202", "RG203", "RG205", "RG206"})
+
+
+def _tests(verdict: Verdict) -> list[dict[str, str]]:
+    return [
+        {"name": clean(t.name), "red": t.red, "green": t.green, "message": clean(t.message)}
+        for t in verdict.tests
+    ]
 
 
 def rule_to_sarif(rule: Rule) -> dict[str, Any]:

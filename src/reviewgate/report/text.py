@@ -26,9 +26,23 @@ def render_text(result: CheckResult) -> str:
             continue
         lines.append(f"{commit.short_sha} {commit.subject}")
         lines.extend(format_finding(f, commit.short_sha) for f in found)
+    lines.extend(proven_lines(result))
     lines.extend(f"reviewgate: note: {note}" for note in result.notes)
     lines.append(summary_line(result))
     return visible("\n".join(lines) + "\n")  # commit data: docs/security.md, "Output"
+
+
+def proven_lines(result: CheckResult) -> list[str]:
+    """One line per proven fix that names the tests that proved it."""
+    verdicts = result.evidence.verdicts if result.evidence is not None else {}
+    lines = []
+    for commit in result.commits:
+        verdict = verdicts.get(commit.sha)
+        if verdict is not None and verdict.outcome == "proven" and verdict.tests:
+            tests = ", ".join(t.line() for t in verdict.tests[:3])
+            more = f" and {len(verdict.tests) - 3} more" if len(verdict.tests) > 3 else ""
+            lines.append(f"{commit.short_sha} proven red/green by {tests}{more}")
+    return lines
 
 
 def format_finding(finding: Finding, short_sha: str) -> str:

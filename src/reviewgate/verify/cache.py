@@ -36,7 +36,7 @@ if TYPE_CHECKING:
 NOTES_REF = "refs/notes/reviewgate"
 VERSION = "v1"
 # Least favourable first: it wins when a merge brings two outcomes for one key.
-OUTCOME_ORDER = ("error", "not-green", "not-red", "proven")
+OUTCOME_ORDER = ("error", "broken", "not-green", "not-red", "proven")
 FALLBACK_IDENTITY = ("-c", "user.name=reviewgate", "-c", "user.email=reviewgate@localhost")
 _BASE64 = re.compile(r"[A-Za-z0-9+/]+={0,2}")
 

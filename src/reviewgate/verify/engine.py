@@ -1,20 +1,18 @@
-"""Verify jobs: find each job's trees, answer from the cache, run the rest.
-
-Red runs first; a red that passes ends the job (not-red) and a red that cannot run
-ends it (error). Only a proper red failure goes on to green. The notes are written
-by the calling thread as results arrive, so a Ctrl-C keeps what finished.
+"""Verify jobs: find each job's trees, answer from the cache, run the rest (one
+fix's red and green runs are job.py). The notes are written by the calling thread
+as results arrive, so a Ctrl-C keeps what finished.
 """
 
 from __future__ import annotations
 
-import re
+import json
 from collections.abc import Callable, Generator, Sequence
 from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
 from contextlib import closing
-from dataclasses import dataclass
-from pathlib import Path
+from dataclasses import dataclass, replace
+from urllib.parse import quote, unquote
 
-from reviewgate.model.evidence import Verdict
+from reviewgate.model.evidence import TestChange, Verdict
 from reviewgate.verify.cache import (
     NOTES_REF,
     CachedResult,
@@ -25,25 +23,13 @@ from reviewgate.verify.cache import (
     render_note,
     store,
 )
+from reviewgate.verify.job import run_job
 from reviewgate.verify.objects import ObjectReader, write_trees
-from reviewgate.verify.plan import Job
-from reviewgate.verify.runner import (
-    ERROR,
-    PASSED,
-    RunResult,
-    abort_all,
-    expand_command,
-    reset_abort,
-    run_command,
-)
+from reviewgate.verify.plan import Job, go_packages, uses
+from reviewgate.verify.runner import abort_all, reset_abort
 from reviewgate.verify.sandbox import sandbox_for
 from reviewgate.verify.stale import remove_stale_once
-from reviewgate.verify.worktree import (
-    checkout_tree,
-    remove_registered,
-    repository_hidden,
-    temporary_worktree,
-)
+from reviewgate.verify.worktree import remove_registered
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -54,6 +40,7 @@ ROOT_COMMIT = "cannot verify a root commit: there is no state before the fix to 
 NO_RUNNABLE_TEST = (
     "no runnable test file: the fix's test files are data, not code a test command runs"
 )
+NO_PACKAGE = "no Go package: none of the fix's test files is a _test.go file or under testdata/"
 OnVerdict = Callable[[Verdict, int, int], None]  # verdict, done, total
 
 
@@ -63,6 +50,8 @@ class Prepared:
     key: CacheKey | None  # None: the job cannot run (root commit, missing object)
     new_trees: tuple[bytes, ...] = ()
     problem: str = ""
+    command: tuple[str, ...] = ()  # verify.command, as this fix runs it
+    hint: str = ""  # how to fix the problem, when the rule's own hint is too general
 
 
 def prepare(reader: ObjectReader, jobs: Sequence[Job], policy: Policy) -> list[Prepared]:
@@ -74,8 +63,9 @@ def prepare(reader: ObjectReader, jobs: Sequence[Job], policy: Policy) -> list[P
         if job.root_commit:
             prepared.append(Prepared(job, None, problem=ROOT_COMMIT))
             continue
-        if not job.tests:
-            prepared.append(Prepared(job, None, problem=NO_RUNNABLE_TEST))
+        command, problem, hint = resolve_command(reader, green, job, policy)
+        if problem:
+            prepared.append(Prepared(job, None, problem=problem, hint=hint))
             continue
         base = reader.tree_of(job.base or "") if job.base else None
         red_tree = reader.red_tree(base, green, job.red_paths) if base and green else None
@@ -83,9 +73,30 @@ def prepare(reader: ObjectReader, jobs: Sequence[Job], policy: Policy) -> list[P
         if red is None or green is None:
             prepared.append(Prepared(job, None, problem="a commit of the fix is missing"))
             continue
-        command = command_key(policy.verify, job.tests)
-        prepared.append(Prepared(job, CacheKey(red, green, command), new))
+        digest = command_key(replace(policy.verify, command=command), key_tests(job, command))
+        prepared.append(Prepared(job, CacheKey(red, green, digest), new, command=command))
     return prepared
+
+
+def resolve_command(
+    reader: ObjectReader, green: str | None, job: Job, policy: Policy
+) -> tuple[tuple[str, ...], str, str]:
+    """(the command for this fix, a problem that stops it from running, its hint)."""
+    command = policy.verify.command
+    assert isinstance(command, tuple)
+    if not job.tests:
+        return command, NO_RUNNABLE_TEST, ""
+    if uses(command, "{packages}") and not go_packages(job.test_files):
+        return command, NO_PACKAGE, ""
+    return command, "", ""
+
+
+def key_tests(job: Job, command: tuple[str, ...]) -> tuple[str, ...]:
+    """What the cache key holds of the fix's tests: the files `{tests}` names, and
+    every test file when the command names their directories or packages."""
+    if uses(command, "{test_dirs}") or uses(command, "{packages}"):
+        return (*job.tests, *(f"file:{path}" for path in job.test_files))
+    return job.tests
 
 
 def cached_verdicts(
@@ -130,7 +141,8 @@ def verify_jobs(
     for item in prepared:
         hit = lookup(notes, item.key, provenance) if item.key and use_cache else None
         if item.key is None:
-            verdicts[item.job.fix] = Verdict(item.job.fix, "error", detail=item.problem)
+            verdicts[item.job.fix] = Verdict(item.job.fix, "error", detail=item.problem,
+                                             hint=item.hint)
         elif hit is not None:
             verdicts[item.job.fix] = _from_cache(item.job.fix, hit)
         else:
@@ -200,69 +212,10 @@ def _shutdown(pool: object) -> None:
         raise interrupted
 
 
-def run_job(git_dir: str, item: Prepared, policy: Policy) -> tuple[Verdict, bool]:
-    """Run red, then (when red failed properly) green, in one temporary worktree.
-    The bool says whether the verdict may be cached: a command that could not
-    start, a timeout or an interruption may pass next time, so they are not."""
-    assert item.key is not None
-    job = item.job
-    with temporary_worktree(git_dir, job.fix) as worktree:
-        checkout_tree(worktree, item.key.red, clean=False)  # a new, empty worktree
-        red = _run_state(worktree, job, policy, git_dir)
-        if red.status == ERROR:
-            return _verdict(job, "error", red, None, f"red: {red.detail}"), _stable(red)
-        if red.status == PASSED:
-            return _verdict(job, "not-red", red, None, "the test passes without the fix"), True
-        checkout_tree(worktree, item.key.green)
-        green = _run_state(worktree, job, policy, git_dir)
-    if green.status == ERROR:
-        return _verdict(job, "error", red, green, f"green: {green.detail}"), _stable(green)
-    if green.status == PASSED:
-        return _verdict(job, "proven", red, green, ""), True
-    return _verdict(job, "not-green", red, green, "the test still fails with the fix"), True
-
-
-def _run_state(worktree: object, job: Job, policy: Policy, git_dir: str) -> RunResult:
-    root = Path(str(worktree))
-    tests = [path for path in job.tests if (root / path).is_file()]
-    if not tests:
-        return RunResult(ERROR, None, "none of the fix's test files exists in this state")
-    argv = expand_command(policy.verify.command, tests, str(root))
-    verify = policy.verify
-    with repository_hidden(root) as env:
-        return run_command(
-            argv, root, verify.timeout, verify.error_exit_codes, verify.error_output, env,
-            sandbox=sandbox_for(verify, git_dir),
-        )
-
-
-def _stable(result: RunResult) -> bool:
-    """An error that the trees decide (an exit status) is cached; one that the
-    machine decides (not found, timeout, signal, interrupt) is not."""
-    return result.exit is not None and result.exit > 0
-
-
-_TAP_COUNTER = re.compile(r"#\s+\w+\s+[\d.]+$")
-
-
-def _verdict(
-    job: Job, outcome: str, red: RunResult, green: RunResult | None, detail: str
-) -> Verdict:
-    output = (green or red).output if outcome != "not-red" else red.output
-    # The last line that says something: TAP runners (node --test) end with
-    # counters such as "# duration_ms 269.7", which say nothing about the failure.
-    lines = [
-        line
-        for line in output.strip().splitlines()
-        if line.strip() and not _TAP_COUNTER.match(line.strip())
-    ]
-    if outcome != "proven" and lines:
-        detail = f"{detail}; last output: {lines[-1].strip()[:200]}"
-    return Verdict(job.fix, outcome, red.exit, green.exit if green else None, detail)
-
-
 def _from_cache(fix: str, hit: CachedResult) -> Verdict:
-    return Verdict(fix, hit.outcome, hit.red_exit, hit.green_exit, hit.detail, cached=True)
+    detail, tests, lines, hint = decode_detail(hit.detail)
+    return Verdict(fix, hit.outcome, hit.red_exit, hit.green_exit, detail, cached=True,
+                   tests=tests, lines=lines, hint=hint)
 
 
 def _remember(
@@ -270,9 +223,36 @@ def _remember(
     provenance: Provenance | None = None,
 ) -> None:
     result = CachedResult(key, verdict.outcome, verdict.red_exit, verdict.green_exit,
-                          verdict.detail)
+                          encode_detail(verdict))
     if provenance is not None:
         result = provenance.sign(result)
     text = render_note(notes.get(key.green, ""), result)
     store(git_dir, text, key.green)
     notes[key.green] = text
+
+
+_MORE = "|json="  # a note line's detail, then what the verdict says test by test
+
+
+def encode_detail(verdict: Verdict) -> str:
+    """The verdict's detail, and its tests, lines and hint as percent-encoded JSON
+    (a note line holds no newline, and its words are split on blanks)."""
+    if not (verdict.tests or verdict.lines or verdict.hint):
+        return verdict.detail
+    more = {"tests": [[t.name, t.red, t.green, t.message[:300]] for t in verdict.tests],
+            "lines": list(verdict.lines), "hint": verdict.hint}
+    encoded = quote(json.dumps(more, ensure_ascii=False, separators=(",", ":")), safe="")
+    return f"{verdict.detail} {_MORE}{encoded}"
+
+
+def decode_detail(text: str) -> tuple[str, tuple[TestChange, ...], tuple[str, ...], str]:
+    detail, sep, encoded = text.rpartition(_MORE)
+    if not sep:
+        return text, (), (), ""
+    try:
+        more = json.loads(unquote(encoded))
+        tests = tuple(TestChange(*map(str, t[:4])) for t in more.get("tests", []))
+        lines = tuple(str(line) for line in more.get("lines", []))
+        return detail.rstrip(), tests, lines, str(more.get("hint", ""))
+    except (ValueError, TypeError, AttributeError):
+        return detail.rstrip(), (), (), ""

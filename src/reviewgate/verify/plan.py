@@ -44,6 +44,9 @@ class Job:
     red_paths: tuple[str, ...]  # every test path C (or T) changes, old names too
     tests: tuple[str, ...]  # the test files the command runs ({tests})
     subject: str = ""
+    # Every test file of the pair, data included ({test_dirs}, {packages}, and
+    # which tests of a report are the fix's own).
+    test_files: tuple[str, ...] = ()
 
     @property
     def root_commit(self) -> bool:
@@ -62,7 +65,7 @@ def plan_jobs(
             jobs.append(Job(
                 commit.sha, SAME_COMMIT, None, commit.parents[0] if commit.parents else None,
                 test_paths_changed(changes, policy), runnable_tests(fix.test_paths, policy),
-                commit.subject,
+                commit.subject, pair_files(fix.test_paths),
             ))
         elif fix.shape == TWO_COMMIT and fix.test_commit is not None:
             # Red is F's parent with the pair's test files as F has them, not T
@@ -76,6 +79,7 @@ def plan_jobs(
                 commit.parents[0] if commit.parents else None,
                 test_paths_changed(test_changes, policy),
                 runnable_tests(fix.test_paths, policy), commit.subject,
+                pair_files(fix.test_paths),
             ))
     return jobs
 
@@ -92,10 +96,43 @@ def runnable_tests(paths: Iterable[str], policy: Policy) -> tuple[str, ...]:
     return tuple(runnable)
 
 
+def pair_files(paths: Iterable[str]) -> tuple[str, ...]:
+    """The pair's test files, data included: `tests/data/x.txt` is a test's fixture
+    even though `paths.ignore` lists `*.txt` (a test path wins over an ignored one)."""
+    return tuple(dict.fromkeys(paths))
+
+
+def uses(command: Sequence[str], placeholder: str) -> bool:
+    """Whether the command names `placeholder` ("{tests}") in any argument."""
+    return any(placeholder in arg for arg in command)
+
+
 def as_argument(path: str) -> str:
     """A repository-relative path that a command cannot take for an option: a name
     that starts with `-` (a root-level `-k_test.py`) is given as `./-k_test.py`."""
     return f"./{path}" if path.startswith("-") else path
+
+
+def directories(files: Iterable[str]) -> tuple[str, ...]:
+    """`{test_dirs}`: the directories of the test files ("." for the top)."""
+    dirs = (path.rsplit("/", 1)[0] if "/" in path else "." for path in files)
+    return tuple(as_argument(d) for d in dict.fromkeys(dirs))
+
+
+def go_packages(files: Iterable[str]) -> tuple[str, ...]:
+    """`{packages}`: the Go package of each `_test.go` file, and of each file under
+    a `testdata/` directory (the package that directory sits in), as `./dir`."""
+    found: dict[str, None] = {}
+    for path in files:
+        parts = path.split("/")
+        if "testdata" in parts[:-1]:
+            directory = "/".join(parts[: parts.index("testdata")])
+        elif path.endswith("_test.go"):
+            directory = "/".join(parts[:-1])
+        else:
+            continue
+        found["./" + directory if directory else "."] = None
+    return tuple(found)
 
 
 def test_paths_changed(changes: Iterable[ChangedPath], policy: Policy) -> tuple[str, ...]:

@@ -50,17 +50,32 @@ class RunResult:
     output: str = ""  # the end of what the command printed
 
 
-def expand_command(argv: Sequence[str], tests: Sequence[str], root: str) -> list[str]:
-    """`{tests}` alone in an argument becomes one argument per test file; inside a
-    longer argument the files are joined with spaces. `{root}` is the worktree. A
-    test file whose name starts with `-` is passed as `./-name`, never as an option."""
-    given = [as_argument(path) for path in tests]
+def expand_command(
+    argv: Sequence[str],
+    tests: Sequence[str],
+    root: str,
+    *,
+    test_dirs: Sequence[str] = (),
+    packages: Sequence[str] = (),
+    junit: str = "",
+) -> list[str]:
+    """`{tests}`, `{test_dirs}` or `{packages}` alone in an argument becomes one
+    argument per item; inside a longer argument the items are joined with spaces.
+    `{root}` is the worktree, `{junit}` the report file. A test file whose name
+    starts with `-` is passed as `./-name`, never as an option."""
+    lists = {
+        "{tests}": [as_argument(path) for path in tests],
+        "{test_dirs}": list(test_dirs),
+        "{packages}": list(packages),
+    }
     out: list[str] = []
     for arg in argv:
-        if arg == "{tests}":
-            out.extend(given)
-        else:
-            out.append(arg.replace("{tests}", " ".join(given)).replace("{root}", root))
+        if arg in lists:
+            out.extend(lists[arg])
+            continue
+        for name, items in lists.items():
+            arg = arg.replace(name, " ".join(items))
+        out.append(arg.replace("{root}", root).replace("{junit}", junit))
     return out
 
 
@@ -72,12 +87,14 @@ def run_command(
     error_output: Sequence[str] = (),
     extra_env: Mapping[str, str] | None = None,
     sandbox: Sandbox | None = None,
+    log_path: Path | None = None,
 ) -> RunResult:
     """Run `argv` in `cwd` (inside `sandbox`, when given); exit 0 passes, an exit in
     `error_exit_codes`, a signal, a timeout or a program that cannot start is an
     error, anything else fails. Red and green get the same environment: nothing
     tells the test which state it runs in, so it cannot pass on purpose in one and
-    fail in the other."""
+    fail in the other. The whole output stays in `log_path` when one is given (for
+    its report)."""
     if _aborted.is_set():
         return RunResult(ERROR, None, "interrupted")
     # Random, so it says nothing about red or green, and differs between parallel jobs.
@@ -90,7 +107,7 @@ def run_command(
             return RunResult(ERROR, None, prepared)
         launch, env = prepared
     record_run(cwd, run_id)
-    with tempfile.TemporaryFile() as log:
+    with open(log_path, "w+b") if log_path is not None else tempfile.TemporaryFile() as log:
         try:
             proc = subprocess.Popen(
                 launch, cwd=cwd, env=env, stdin=subprocess.DEVNULL,

@@ -1,0 +1,181 @@
+"""One fix's verification in its temporary worktree: red, then green, each state
+run again when its result would condemn the fix (verify.reruns).
+
+Red runs first; a red that cannot run (an error) or in which no test fails
+(not red) ends the job, and only a proper red failure goes on to green. When red
+passes, or green fails, that state runs up to `verify.reruns` more times: runs
+that disagree make the fix "flaky", which is never proven and never cached.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from pathlib import Path
+
+from reviewgate.model.evidence import Verdict
+from reviewgate.verify.judge import (
+    Decision,
+    StateRun,
+    after_green,
+    after_red,
+    disagreeing,
+)
+from reviewgate.verify.plan import directories, go_packages
+from reviewgate.verify.reports import parse_report
+from reviewgate.verify.results import ReportError, report_kind
+from reviewgate.verify.runner import ERROR, RunResult, expand_command, run_command
+from reviewgate.verify.sandbox import sandbox_for
+from reviewgate.verify.worktree import checkout_tree, repository_hidden, temporary_worktree
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from reviewgate.policy.schema import Policy
+    from reviewgate.verify.engine import Prepared
+    from reviewgate.verify.plan import Job
+
+JUNIT_FILE = ".reviewgate-junit.xml"  # in the worktree: a sandbox lets the test write there
+LOG_FILE = "output.log"  # beside the worktree, written by reviewgate, never by the test
+OUTPUT_HEAD = 64 << 10  # bytes of a run's output kept from its start, to explain it
+OUTPUT_TAIL = 16 << 10
+MAX_LOG = 64 << 20  # bytes of output a report is read from
+
+
+def run_job(git_dir: str, item: Prepared, policy: Policy) -> tuple[Verdict, bool]:
+    """The fix's verdict, and whether it may be cached: an outcome that the machine
+    decides (a program missing, a timeout, an interruption, flakiness) may differ
+    next time, so it is not."""
+    assert item.key is not None
+    job = item.job
+    with temporary_worktree(git_dir, job.fix) as worktree:
+        state = State(worktree, job, item.command, policy, git_dir)
+        checkout_tree(worktree, item.key.red, clean=False)  # a new, empty worktree
+        red = state.run()
+        decided = after_red(red, job.test_files)
+        if decided is not None and decided.outcome == "not-red":
+            flaky = state.rerun(item.key.red, red, "red")
+            if flaky is not None:
+                return flaky, False
+        if decided is not None:
+            return state.verdict(decided, red, None)
+        checkout_tree(worktree, item.key.green)
+        green = state.run()
+        decided = after_green(red, green, job.test_files)
+        if decided.outcome in ("not-green", "broken"):
+            flaky = state.rerun(item.key.green, green, "green")
+            if flaky is not None:
+                return flaky, False
+        return state.verdict(decided, red, green)
+
+
+class State:
+    """Runs the command in the worktree, in whatever state it holds."""
+
+    def __init__(
+        self, worktree: Path, job: Job, command: Sequence[str], policy: Policy, git_dir: str
+    ) -> None:
+        self.root = worktree
+        self.job = job
+        self.command = tuple(command)
+        self.policy = policy
+        self.git_dir = git_dir
+
+    def run(self) -> StateRun:
+        root, command = self.root, self.command
+        present = [path for path in self.job.test_files if (root / path).exists()]
+        tests = [path for path in self.job.tests if (root / path).is_file()]
+        if not tests:
+            return StateRun(
+                RunResult(ERROR, None, "none of the fix's test files exists in this state")
+            )
+        junit = root / JUNIT_FILE
+        junit.unlink(missing_ok=True)
+        argv = expand_command(
+            command,
+            tests,
+            str(root),
+            test_dirs=directories(present),
+            packages=go_packages(present),
+            junit=str(junit),
+        )
+        verify = self.policy.verify
+        log = root.parent / LOG_FILE
+        with repository_hidden(root) as env:
+            result = run_command(
+                argv,
+                root,
+                verify.timeout,
+                verify.error_exit_codes,
+                verify.error_output,
+                env,
+                sandbox=sandbox_for(verify, self.git_dir),
+                log_path=log,
+            )
+        text = _read(log, MAX_LOG)
+        output = _excerpt(text).replace(str(root) + "/", "")
+        kind = report_kind(command)
+        report, note = None, ""
+        if kind is not None and result.exit is not None and result.exit >= 0:
+            data = junit.read_bytes() if kind == "junit" and junit.is_file() else None
+            try:
+                report = parse_report(kind, text, data, str(root))
+            except ReportError as error:
+                note = str(error)
+        junit.unlink(missing_ok=True)
+        return StateRun(result, report, output, note)
+
+    def rerun(self, tree: str, first: StateRun, name: str) -> Verdict | None:
+        """A flaky verdict when a rerun of the state disagrees with its first run."""
+        for attempt in range(1, self.policy.verify.reruns + 1):
+            checkout_tree(self.root, tree)
+            again = self.run()
+            differ = disagreeing(first, again)
+            if differ:
+                shown = ", ".join(differ[:5]) + (
+                    f" and {len(differ) - 5} more" if len(differ) > 5 else ""
+                )
+                detail = (
+                    f"flaky: {name} gave different results in run 1 and run {attempt + 1}: {shown}"
+                )
+                return Verdict(
+                    self.job.fix, "flaky", first.result.exit, None, detail, lines=tuple(differ[:8])
+                )
+        return None
+
+    def verdict(
+        self, decided: Decision, red: StateRun, green: StateRun | None
+    ) -> tuple[Verdict, bool]:
+        last = green or red
+        detail = decided.detail
+        notes = [run.note for run in (red, green) if run is not None and run.note]
+        if notes:
+            detail += f" ({notes[0]}; judged by the exit status)"
+        verdict = Verdict(
+            self.job.fix,
+            decided.outcome,
+            red.result.exit,
+            green.result.exit if green is not None else None,
+            detail,
+            tests=decided.tests,
+            lines=decided.lines,
+        )
+        stable = decided.outcome != "error" or (
+            last.result.exit is not None and last.result.exit > 0
+        )
+        return verdict, stable
+
+
+def _read(path: Path, limit: int) -> str:
+    try:
+        with open(path, "rb") as handle:
+            size = os.fstat(handle.fileno()).st_size
+            handle.seek(max(0, size - limit))
+            return handle.read().decode("utf-8", "replace")
+    except OSError:
+        return ""
+
+
+def _excerpt(text: str) -> str:
+    if len(text) <= OUTPUT_HEAD + OUTPUT_TAIL:
+        return text
+    return text[:OUTPUT_HEAD] + "\n...\n" + text[-OUTPUT_TAIL:]
