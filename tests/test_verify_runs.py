@@ -17,6 +17,14 @@ from verify_helpers import Runner, reviewgate, write_policy
 
 BUGGY = "def f():\n    return 1\n"
 FIXED = "def f():\n    return 2\n"
+# Runs every data file of tests/data: a data-driven suite, as parsers have.
+DATA_SUITE = """\
+import pathlib, sys
+sys.path.insert(0, ".")
+from src.m import f
+for case in sorted(pathlib.Path("tests/data").glob("*.txt")):
+    assert f() >= int(case.read_text()), case
+"""
 PYTEST_JUNIT = [
     sys.executable,
     "-m",
@@ -37,6 +45,31 @@ def _policy(tmp_path: Path, command: list[str], extra: str = "") -> str:
     path = write_policy(tmp_path / "policy.yaml", command)
     path.write_text(path.read_text() + extra)
     return str(path)
+
+
+def test_a_command_without_tests_runs_for_a_fix_whose_test_is_data(
+    repo: Repo, tmp_path: Path
+) -> None:
+    base = _base(repo, {"tests/run_data.py": DATA_SUITE, "tests/data/one.txt": "1\n"})
+    repo.commit("fix: f returns 2", {"src/m.py": FIXED, "tests/data/two.txt": "2\n"})
+    policy = _policy(tmp_path, [sys.executable, "tests/run_data.py"])
+    result = reviewgate(repo.path, "verify", "--config", policy, f"{base}..HEAD")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "proven (red, then green)" in result.stdout
+
+
+def test_tests_with_only_data_says_how_to_write_the_command(repo: Repo, tmp_path: Path) -> None:
+    base = _base(repo, {"tests/run_data.py": DATA_SUITE, "tests/data/one.txt": "1\n"})
+    repo.commit("fix: f returns 2", {"src/m.py": FIXED, "tests/data/two.txt": "2\n"})
+    runner = Runner(tmp_path)
+    policy = _policy(tmp_path, runner.command())
+    result = reviewgate(repo.path, "check", "--verify", "--config", policy, f"{base}..HEAD")
+    assert result.returncode == 1
+    assert "no runnable test file" in result.stdout and "tests/data/two.txt" in result.stdout
+    assert "hint: let verify.command run the suite that reads the data: leave out {tests}" in (
+        result.stdout
+    )
+    assert runner.runs() == []
 
 
 def test_a_test_file_named_like_an_option_reaches_the_runner_as_a_path(

@@ -40,6 +40,11 @@ ROOT_COMMIT = "cannot verify a root commit: there is no state before the fix to 
 NO_RUNNABLE_TEST = (
     "no runnable test file: the fix's test files are data, not code a test command runs"
 )
+NO_RUNNABLE_HINT = (
+    "let verify.command run the suite that reads the data: leave out {tests} "
+    "(e.g. [python, -m, pytest]), or name the data's directories with {test_dirs} "
+    "or their Go packages with {packages}; or use verify.command: auto"
+)
 NO_PACKAGE = "no Go package: none of the fix's test files is a _test.go file or under testdata/"
 OnVerdict = Callable[[Verdict, int, int], None]  # verdict, done, total
 
@@ -84,10 +89,11 @@ def resolve_command(
     """(the command for this fix, a problem that stops it from running, its hint)."""
     command = policy.verify.command
     assert isinstance(command, tuple)
-    if not job.tests:
-        return command, NO_RUNNABLE_TEST, ""
+    if uses(command, "{tests}") and not job.tests:
+        data = ", ".join(job.test_files[:3]) or "none"
+        return command, f"{NO_RUNNABLE_TEST} ({data})", NO_RUNNABLE_HINT
     if uses(command, "{packages}") and not go_packages(job.test_files):
-        return command, NO_PACKAGE, ""
+        return command, NO_PACKAGE, NO_RUNNABLE_HINT
     return command, "", ""
 
 

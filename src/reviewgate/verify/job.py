@@ -21,7 +21,7 @@ from reviewgate.verify.judge import (
     after_red,
     disagreeing,
 )
-from reviewgate.verify.plan import directories, go_packages
+from reviewgate.verify.plan import directories, go_packages, uses
 from reviewgate.verify.reports import parse_report
 from reviewgate.verify.results import ReportError, report_kind
 from reviewgate.verify.runner import ERROR, RunResult, expand_command, run_command
@@ -84,7 +84,7 @@ class State:
         root, command = self.root, self.command
         present = [path for path in self.job.test_files if (root / path).exists()]
         tests = [path for path in self.job.tests if (root / path).is_file()]
-        if not tests:
+        if uses(command, "{tests}") and not tests:
             return StateRun(
                 RunResult(ERROR, None, "none of the fix's test files exists in this state")
             )
