@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from reviewgate.verify.judge import StateRun, after_green, after_red, disagreeing, explain
+from reviewgate.verify.judge import machine_cause as cause
 from reviewgate.verify.reports import parse_report
 from reviewgate.verify.results import (
     ERROR,
@@ -403,3 +404,14 @@ def test_runs_that_disagree_name_the_tests() -> None:
     plain = disagreeing(StateRun(RunResult(PASSED, 0)), StateRun(RunResult(FAILED, 1)))
     assert plain == ["the command's exit status (0, then 1)"]
 
+
+def test_causes_that_lie_with_the_machine() -> None:
+    here = {"textkit", "src/app"}.__contains__
+    assert cause("ModuleNotFoundError: No module named 'requests'", here)
+    assert cause("No module named 'textkit.missing'", here) is None  # the tree's own
+    # A src/ layout whose package is not installed where the command runs.
+    assert cause("ModuleNotFoundError: No module named 'app'", here)
+    assert cause("Error: Cannot find module 'lodash'", here)
+    assert cause("Error: Cannot find module '../lib/x.js'", here) is None
+    assert cause("x.go:3:2: no required module provides package example.com/y", here)
+    assert cause("AssertionError: 1 != 2", here) is None

@@ -172,6 +172,33 @@ def test_a_flaky_test_is_never_proven_nor_cached(repo: Repo, tmp_path: Path, rer
     assert check.returncode == 0  # nothing cached: nothing to report
 
 
+def test_an_outcome_the_machine_decides_is_not_cached(repo: Repo, tmp_path: Path) -> None:
+    base = _base(repo)
+    repo.commit(
+        "fix: f returns 2",
+        {
+            "src/m.py": FIXED,
+            "tests/test_m.py": "import no_such_module_on_this_machine\nassert True\n",
+        },
+    )
+    runner = Runner(tmp_path)
+    policy = _policy(tmp_path, runner.command(), "  reruns: 0\n")
+    first = reviewgate(repo.path, "verify", "--config", policy, f"{base}..HEAD")
+    assert "NOT GREEN" in first.stdout, first.stdout + first.stderr
+    assert (
+        "the Python module 'no_such_module_on_this_machine' is missing on this machine, "
+        "so the result is not cached"
+    ) in first.stdout
+    # The first error of the output, not only its last line.
+    assert "| ModuleNotFoundError: No module named 'no_such_module_on_this_machine'" in (
+        first.stdout
+    )
+    runs = len(runner.runs())
+    second = reviewgate(repo.path, "verify", "--config", policy, f"{base}..HEAD")
+    assert "(cached)" not in second.stdout
+    assert len(runner.runs()) == 2 * runs
+
+
 def test_reports_name_the_tests_that_proved_each_fix(repo: Repo, tmp_path: Path) -> None:
     base = _base(repo)
     fix = repo.commit(

@@ -20,6 +20,7 @@ from reviewgate.verify.judge import (
     after_green,
     after_red,
     disagreeing,
+    machine_cause,
 )
 from reviewgate.verify.plan import directories, go_packages, uses
 from reviewgate.verify.reports import parse_report
@@ -43,8 +44,8 @@ MAX_LOG = 64 << 20  # bytes of output a report is read from
 
 def run_job(git_dir: str, item: Prepared, policy: Policy) -> tuple[Verdict, bool]:
     """The fix's verdict, and whether it may be cached: an outcome that the machine
-    decides (a program missing, a timeout, an interruption, flakiness) may differ
-    next time, so it is not."""
+    decides (a program or module missing, a timeout, an interruption, flakiness)
+    may differ next time, so it is not."""
     assert item.key is not None
     job = item.job
     with temporary_worktree(git_dir, job.fix) as worktree:
@@ -150,6 +151,10 @@ class State:
         notes = [run.note for run in (red, green) if run is not None and run.note]
         if notes:
             detail += f" ({notes[0]}; judged by the exit status)"
+        said = "\n".join([red.output, last.output, *(t.message for t in decided.tests)])
+        cause = None if decided.outcome == "proven" else machine_cause(said, self._exists)
+        if cause is not None:
+            detail += f"; {cause}, so the result is not cached"
         verdict = Verdict(
             self.job.fix,
             decided.outcome,
@@ -162,7 +167,10 @@ class State:
         stable = decided.outcome != "error" or (
             last.result.exit is not None and last.result.exit > 0
         )
-        return verdict, stable
+        return verdict, stable and cause is None
+
+    def _exists(self, path: str) -> bool:
+        return (self.root / path).exists()
 
 
 def _read(path: Path, limit: int) -> str:

@@ -19,7 +19,7 @@ no process, no git.
 from __future__ import annotations
 
 import re
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass
 
 from reviewgate.model.evidence import TestChange
@@ -206,3 +206,35 @@ def explain(output: str) -> tuple[str, ...]:
         picked.append(lines[-1])
     return tuple(line[:200] for line in picked[:MAX_LINES])
 
+
+# --- causes that lie with the machine, not the trees ---------------------------
+
+_PY_MISSING = re.compile(r"No module named '?([A-Za-z_][\w.]*)'?")
+_NODE_MISSING = re.compile(r"Cannot find module '([^'./][^']*)'")
+_MACHINE = re.compile(
+    r"cannot find module providing package \S+|no required module provides package \S+"
+    r"|Could not resolve host|Temporary failure in name resolution"
+    r"|failed to (?:download|get|load source for)|no matching package named \S+"
+    r"|(?:command|executable file) not found|: not found$",
+    re.MULTILINE,
+)
+
+
+def machine_cause(text: str, exists: Callable[[str], bool]) -> str | None:
+    """Why an outcome may depend on this machine (a module or program missing, no
+    network), or None. `exists` says whether a path exists in the worktree: a
+    missing module that the project itself would provide is the trees' doing."""
+    for found in _PY_MISSING.finditer(text):
+        name = found.group(1)
+        # `a.b` missing: `a` was found, the tree lacks `b`. A top-level name is the
+        # machine's to provide (installed), unless it lies at the worktree's top;
+        # a project's own package under src/ that is not installed is too.
+        if "." not in name and not (exists(name) or exists(f"{name}.py")):
+            return f"the Python module {name!r} is missing on this machine"
+    for found in _NODE_MISSING.finditer(text):
+        if not found.group(1).startswith("node:"):
+            return f"the node module {found.group(1)!r} is missing on this machine"
+    found = _MACHINE.search(text)
+    if found is not None:
+        return f"this machine lacks something: {found.group(0).strip()}"
+    return None
