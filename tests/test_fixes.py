@@ -40,8 +40,16 @@ def base(repo: Repo) -> str:
         ("Fix(parser)!: crash\n", True),  # types are case-insensitive
         ("hotfix: x\n", True),
         ("feat: add\n", False),
-        ("prefix: fix: no\n", False),
-        ("Fix typo\n", False),
+        ("area: fix the crash\n", True),  # `area: fix …`
+        ("parser: Fixes a crash\n", True),
+        ("Fix typo\n", True),  # `Fix …` without a colon
+        ("fix(parser) crash on empty input\n", True),
+        ("Fixed the build\n", True),
+        ("bugfix: x\n", True),
+        ("Fixture for the parser\n", False),
+        ("fixup! fix: crash\n", False),  # folded into its target by --autosquash
+        ("docs: prefix fix\n", False),  # `fix` must start the area's text
+        ("Add a fix-me note\n", False),
         ("feat: x\n\nFixes: #12\n", True),
         ("feat: x\n\ncloses: #12\n", True),
         ("feat: x\n\nFixes:\n", False),  # an empty trailer is no claim

@@ -19,7 +19,10 @@ import pytest
 from conftest import Repo, git
 from test_check_cli import reviewgate
 
+# The kernel does not pair each fix with a test of its own, and `net: fix …` is a
+# fix (fixes.subject): a kernel-like policy switches RG201 off.
 KERNEL = ("assistance:\n  format: kernel\n  trailers: [Assisted-by]\n"
+          "rules:\n  RG201: off\n"
           "signoff:\n  trailers: [Signed-off-by]\n")
 DEVELOPER_TREE = KERNEL + "  not_author: false\n"
 PATCH = "net: fix a leak in the error path\n\nFree the buffer before returning.\n\n" \

@@ -63,7 +63,7 @@ ERROR_CASES = [
     pytest.param(
         "foo: bar\n",
         ".reviewgate.yaml:1: unknown key 'foo' (valid keys: version, extends, paths, assistance, "
-        "fixes, perf, verify, signoff, commits, rules)",
+        "fixes, tests, perf, verify, signoff, commits, rules)",
         id="unknown-top-key-no-near-miss",
     ),
     pytest.param(
@@ -327,7 +327,7 @@ ERROR_CASES = [
     pytest.param(
         "base: &base {require: off}\nassistance:\n  <<: *base\n",
         ".reviewgate.yaml:1: unknown key 'base' (valid keys: version, extends, paths, assistance, "
-        "fixes, perf, verify, signoff, commits, rules)",
+        "fixes, tests, perf, verify, signoff, commits, rules)",
         id="anchor-holder-is-unknown",
     ),
     pytest.param(
@@ -397,6 +397,7 @@ def test_no_file_is_the_builtin_defaults() -> None:
     assert policy.source == "<built-in>"
     assert policy.origins == dict.fromkeys(leaf_keys(), DEFAULT_ORIGIN)
     assert policy.verify.command == ("pytest", "-q", "{tests}")
+    assert policy.tests.required_for == "fixes"
     assert policy.assistance.require == "declared"
 
 
@@ -469,7 +470,7 @@ def test_alias_bomb_is_never_expanded() -> None:
     )
     assert error(f"lol: {bomb}\n") == (
         ".reviewgate.yaml:1: unknown key 'lol' (valid keys: version, extends, paths, assistance, "
-        "fixes, perf, verify, signoff, commits, rules)"
+        "fixes, tests, perf, verify, signoff, commits, rules)"
     )
 
 
@@ -587,6 +588,7 @@ def test_policy_to_dict_is_plain_data() -> None:
         "paths",
         "assistance",
         "fixes",
+        "tests",
         "perf",
         "verify",
         "signoff",

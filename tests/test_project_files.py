@@ -5,11 +5,14 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+
+from reviewgate.policy.schema import FixesPolicy
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -49,9 +52,26 @@ def test_this_repository_passes_its_own_check_but_for_sign_off() -> None:
     assert result.returncode in (0, 1), result.stderr
     report = json.loads(result.stdout)
     assert report["policy"] == "<built-in>"
-    codes = {f["code"] for c in report["commits"] for f in c["findings"]}
-    assert codes <= {"RG301"}, result.stdout
+    found = {
+        (c["sha"], f["code"]) for c in report["commits"] for f in c["findings"]
+        if f["code"] != "RG301"
+    }
+    assert found == KNOWN_FINDINGS, result.stdout
     assert report["summary"]["commits"] >= 30
+    # The pair rules have fixes of this history to judge (`fix: …`, `Fix …` and
+    # `area: fix …` subjects), not a vacuous pass.
+    fixes = [c for c in report["commits"] if re.search(FixesPolicy().subject, c["subject"], re.I)]
+    assert len(fixes) >= 3
+
+
+# Two fixes of this history that only `fixes.subject`'s wider default (issue 14:
+# `Fix …`, `area: fix …`) recognises edit test lines that existed before them
+# (RG204). They are history and stay as they are, named here so that any other
+# finding still fails the test.
+KNOWN_FINDINGS = {
+    ("efa11532fed48bb0e07e414743bbb0c5119c6844", "RG204"),  # verify: fix what an adversarial…
+    ("0879fb603c5a6192e3f24566f164140c656ba432", "RG204"),  # Fix a traceback and exit 1 when…
+}
 
 
 def test_the_pre_push_hook_is_declared_for_every_push() -> None:

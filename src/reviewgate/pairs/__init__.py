@@ -10,5 +10,6 @@ hook          RG201 in the commit-msg hook, for the commit being made
 rules         RG201 and RG204, pure
 
 May import: reviewgate.git, reviewgate.policy, reviewgate.model, reviewgate.errors.
-Not disclosure, verify, signoff or perf.
+Not disclosure, verify, signoff or perf: whether a commit shows a tool (for
+`tests.required_for: assisted`) is a check that reviewgate.pipeline hands in.
 """

@@ -35,7 +35,7 @@ rules look at them.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from functools import lru_cache
 
 from reviewgate.model.emails import normal_email
@@ -77,6 +77,30 @@ def _is_fix(commit: Commit, policy: Policy) -> bool:
     return any(value.strip() for value in commit.trailer_values(*policy.fixes.trailers))
 
 
+# Whether a commit declares or shows a tool. The disclosure rules know; they sit
+# beside this package, not below it, so the rules package hands the check in.
+_assisted: Callable[[Commit, Policy], bool] | None = None
+
+
+def use_assisted_check(check: Callable[[Commit, Policy], bool]) -> None:
+    global _assisted
+    _assisted = check
+
+
+def needs_test(commit: Commit, policy: Policy) -> bool:
+    """Whether `tests.required_for` asks `commit` for a test: a fix; with
+    `assisted` also a commit that declares or shows a tool; with `code` any commit.
+    (A commit that changes no source file then needs none: "no-test-needed".)"""
+    mode = policy.tests.required_for
+    if mode == "code" or is_fix(commit, policy):
+        return True
+    if mode != "assisted":
+        return False
+    if _assisted is None:
+        raise RuntimeError("tests.required_for: assisted needs reviewgate.rules imported")
+    return _assisted(commit, policy)
+
+
 def waiver_reason(commit: Commit) -> str | None:
     """The reason of the commit's Test-waiver, or None (no waiver, or no reason)."""
     for value in commit.trailer_values(WAIVER_TRAILER):
@@ -87,7 +111,7 @@ def waiver_reason(commit: Commit) -> str | None:
 
 def _fixes(commits: Sequence[Commit], policy: Policy) -> Iterable[Commit]:
     # Imported here: reviewgate.pipeline.rules imports the rule modules, which import this one.
-    return (c for c in commits if selected(c, policy) and is_fix(c, policy))
+    return (c for c in commits if selected(c, policy) and needs_test(c, policy))
 
 
 def fix_candidates(commits: Sequence[Commit], policy: Policy) -> set[str]:

@@ -34,7 +34,7 @@ from reviewgate.model.finding import Finding, Severity
 from reviewgate.model.fix import UNPAIRED
 from reviewgate.model.record import replace
 from reviewgate.model.rulebook import selected, severity_for
-from reviewgate.pairs.fixes import TEST_COMMIT_TRAILER, is_fix, pair_fixes
+from reviewgate.pairs.fixes import TEST_COMMIT_TRAILER, needs_test, pair_fixes
 from reviewgate.pairs.rules import fix_without_test
 
 TYPE_CHECKING = False
@@ -51,7 +51,7 @@ def staged_pair_findings(
     `aliases` (git's alias.* settings) help tell `git amend`-style aliases."""
     if severity_for("RG201", policy.rules) is Severity.OFF:
         return []
-    if not (selected(commit, policy) and is_fix(commit, policy)):
+    if not (selected(commit, policy) and needs_test(commit, policy)):
         return []
     base: list[str] = []
     previous: str | None = "HEAD"

@@ -17,7 +17,7 @@ import threading
 from reviewgate.errors import GitError
 from reviewgate.model.rulebook import selected
 from reviewgate.pairs.diffs import RAW_DIFF_TREE_ARGS, diff_tree_error, parse_diff_tree
-from reviewgate.pairs.fixes import is_fix
+from reviewgate.pairs.fixes import needs_test
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -45,7 +45,7 @@ class DiffPrefetch:
     def offer(self, commit: Commit) -> None:
         if commit.sha in self._parents_wanted:
             self._send(commit.sha)
-        if self._selected(commit, self._policy) and is_fix(commit, self._policy):
+        if self._selected(commit, self._policy) and needs_test(commit, self._policy):
             self._send(commit.sha)
             if commit.parents:
                 # Sent only once the log shows it: a parent outside the range may

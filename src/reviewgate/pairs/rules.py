@@ -13,7 +13,7 @@ from reviewgate.model.finding import Finding, Severity
 from reviewgate.model.fix import NO_TEST_NEEDED, SAME_COMMIT, TWO_COMMIT, UNPAIRED, Fix
 from reviewgate.model.record import replace
 from reviewgate.model.rulebook import make_finding, rule, severity_for
-from reviewgate.pairs.fixes import TEST_COMMIT_TRAILER, WAIVER_TRAILER, pair_fixes
+from reviewgate.pairs.fixes import TEST_COMMIT_TRAILER, WAIVER_TRAILER, is_fix, pair_fixes
 from reviewgate.pairs.weakening import only_comments, weakening_lines
 
 TYPE_CHECKING = False
@@ -35,9 +35,12 @@ def fix_without_test(
 ) -> Finding | None:
     """## What it does
     Finds fixes that bring no test. A commit is a fix when its subject matches
-    `fixes.subject` (by default `fix:`, `bugfix:`, `hotfix:` with an optional
-    scope, in any case) or when it carries a trailer from `fixes.trailers`
-    (`Fixes:`, `Closes:`, `Resolves:`). Its test may be, as `fixes.pairing` allows:
+    `fixes.subject` (by default `fix: x`, `fix(scope): x`, `Fix x`, `Fixes x`,
+    `hotfix x` or `area: fix x`, in any case) or when it carries a trailer from
+    `fixes.trailers` (`Fixes:`, `Closes:`, `Resolves:`). `tests.required_for`
+    widens this to every commit that declares or shows a tool (`assisted`) or to
+    every commit (`code`); each is then judged as a fix is. Its test may be, as
+    `fixes.pairing` allows:
 
     - in the same commit, which then changes test files and source files;
     - in the commit just before it (its first parent, never a merge), which
@@ -86,8 +89,13 @@ def fix_without_test(
         return None
     commit = fix.commit
     where = _SHAPES.get(policy.fixes.pairing, _SHAPES["either"])
-    name = "this fix" if commit.pending else f"fix {commit.short_sha}"
-    message = f"{name} has no test: none {where}"
+    kind, why = "fix", ""
+    if not is_fix(commit, policy):  # asked for by tests.required_for
+        kind, where = "commit", where.replace("the fix", "the commit")
+        why = f" (tests.required_for: {policy.tests.required_for})"
+    name = f"this {kind}" if commit.pending else f"{kind} {commit.short_sha}"
+    message = f"{name} changes source files and has no test{why}: none {where}" if why else (
+        f"{name} has no test: none {where}")
     if hollow:
         message = (
             f"{name} has no test: its test change only adds or moves comments and "

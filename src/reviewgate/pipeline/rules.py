@@ -11,9 +11,10 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 
-from reviewgate.disclosure.judge import check_assistance
+from reviewgate.disclosure.judge import check_assistance, tool_marks
 from reviewgate.disclosure.policy_rules import check_policy_rules
 from reviewgate.model.rulebook import rule_enabled, selected
+from reviewgate.pairs import fixes
 from reviewgate.perf.rules import check_perf
 
 # `typing` costs the commit-msg hook measurable start-up time; type checkers
@@ -35,6 +36,17 @@ CHECK_CODES: dict[CommitCheck, tuple[str, ...]] = {
     check_policy_rules: ("RG106", "RG107", "RG108"),
     check_perf: ("RG401",),
 }
+
+
+def shows_tool(commit: Commit, policy: Policy) -> bool:
+    """Whether the commit declares a tool (not "none") or a tool signed it."""
+    declarations, signatures = tool_marks(commit, policy)
+    return bool(signatures) or any(not d.is_none for d in declarations)
+
+
+# The pairs cannot ask the disclosure rules (they sit side by side); this module,
+# which every entry point that pairs commits imports, hands them the check.
+fixes.use_assisted_check(shows_tool)  # for tests.required_for: assisted
 
 
 def run_rules(

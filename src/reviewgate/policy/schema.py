@@ -64,6 +64,7 @@ AUTHOR_VALUES: tuple[str, ...] = ("any", "human")
 HARNESS_VALUES: tuple[str, ...] = ("any", "free-software")
 PAIRING_VALUES: tuple[str, ...] = ("same-commit", "previous-commit", "either")
 REQUIRED_FOR_VALUES: tuple[str, ...] = ("assisted", "all", "none")
+TESTS_REQUIRED_FOR_VALUES: tuple[str, ...] = ("fixes", "assisted", "code")
 SIGNATURE_VALUES: tuple[str, ...] = ("none", "ssh", "gpg", "any")
 COMMIT_KIND_VALUES: tuple[str, ...] = ("skip", "check")
 SEVERITY_VALUES: tuple[str, ...] = ("error", "warning", "off")
@@ -106,9 +107,18 @@ class AssistancePolicy:
 
 @record
 class FixesPolicy:
-    subject: str = r"^(fix|bugfix|hotfix)(\(.+\))?!?:"
+    # `fix: x`, `fix(scope)!: x`, `Fix x`, `Fixes x`, `hotfix x`, and `area: fix x`.
+    subject: str = r"^(bug|hot)?fix(e[sd])?\b|^[\w./-]+(\([^)]*\))?!?: *(bug|hot)?fix(e[sd])?\b"
     trailers: tuple[str, ...] = ("Fixes", "Closes", "Resolves")
     pairing: str = "either"  # same-commit | previous-commit | either
+
+
+@record
+class RequiredTestsPolicy:
+    """Which commits must bring a test (RG201) and have it verified: `fixes`, or also
+    `assisted` commits that change source files, or every commit that does (`code`)."""
+
+    required_for: str = "fixes"  # fixes | assisted | code
 
 
 @record
@@ -175,6 +185,7 @@ class Policy:
     paths: PathsPolicy = field(default_factory=PathsPolicy)
     assistance: AssistancePolicy = field(default_factory=AssistancePolicy)
     fixes: FixesPolicy = field(default_factory=FixesPolicy)
+    tests: RequiredTestsPolicy = field(default_factory=RequiredTestsPolicy)
     perf: PerfPolicy = field(default_factory=PerfPolicy)
     verify: VerifyPolicy = field(default_factory=VerifyPolicy)
     signoff: SignoffPolicy = field(default_factory=SignoffPolicy)
@@ -190,6 +201,7 @@ SECTIONS: tuple[str, ...] = (
     "paths",
     "assistance",
     "fixes",
+    "tests",
     "perf",
     "verify",
     "signoff",

@@ -88,8 +88,9 @@ assistance:
 
 fixes:
   # A commit is a fix when its subject matches this regular expression (Python
-  # syntax, searched without regard to case)...
-  subject: '^(fix|bugfix|hotfix)(\\(.+\\))?!?:'
+  # syntax, searched without regard to case): by default "fix: x", "fix(scope): x",
+  # "Fix x", "Fixes x", "hotfix x" and "area: fix x"...
+  subject: '^(bug|hot)?fix(e[sd])?\\b|^[\\w./-]+(\\([^)]*\\))?!?: *(bug|hot)?fix(e[sd])?\\b'
   # ...or when it carries one of these trailers, e.g. "Fixes: #123".
   trailers: [Fixes, Closes, Resolves]
   # Where the test that shows the bug may be (RG201):
@@ -100,6 +101,15 @@ fixes:
   #   either           in either place
   # A fix no test can show carries "Test-waiver: <reason>" and needs a human sign-off.
   pairing: either
+
+tests:
+  # Which commits must bring a test that shows what they change (RG201), which
+  # `reviewgate verify` then runs red and green:
+  #   fixes     the fixes (above)
+  #   assisted  the fixes, and every commit that declares or shows a tool and
+  #             changes a source file
+  #   code      every commit that changes a source file
+  required_for: fixes
 
 perf:
   # A commit claims a speed-up when its subject matches this regular expression
