@@ -221,7 +221,8 @@ ERROR_CASES = [
     pytest.param(
         "verify:\n  command: pytest -q tests\n",
         ".reviewgate.yaml:2: 'verify.command' must be a list of arguments, not a shell "
-        'string; write it as a list: ["pytest", "-q", "tests"]',
+        'string; write it as a list: ["pytest", "-q", "tests"], or \'auto\' for the '
+        "project's own test command",
         id="command-shell-string",
     ),
     pytest.param(
@@ -396,7 +397,8 @@ def test_no_file_is_the_builtin_defaults() -> None:
     assert values(policy) == DEFAULTS
     assert policy.source == "<built-in>"
     assert policy.origins == dict.fromkeys(leaf_keys(), DEFAULT_ORIGIN)
-    assert policy.verify.command == ("pytest", "-q", "{tests}")
+    assert policy.verify.command == "auto"
+    assert policy.verify.reruns == 1
     assert policy.tests.required_for == "fixes"
     assert policy.assistance.require == "declared"
 
@@ -564,7 +566,7 @@ def test_show_policy_json() -> None:
     shown = json.loads(show_policy(policy, fmt="json"))
     assert shown["source"] == SRC
     assert shown["policy"]["verify"] == {
-        "command": ["pytest", "-q", "{tests}"], "timeout": 30, "reruns": 1,
+        "command": "auto", "timeout": 30, "reruns": 1,
         "error_exit_codes": [2, 3, 4, 5], "error_output": [], "sandbox": "auto",
         "network": False, "expose": [], "cache_trust": "auto",
     }

@@ -1,4 +1,5 @@
-"""The verify keys a policy can set: reruns, error_exit_codes and error_output."""
+"""The verify keys a policy can set: command (auto), reruns, error_exit_codes and
+error_output."""
 
 from __future__ import annotations
 
@@ -72,3 +73,15 @@ def test_bad_reruns_name_the_key_and_line(text: str, message: str) -> None:
         _load(text)
     assert str(caught.value) == message
 
+
+def test_auto() -> None:
+    assert load_policy(None).verify.command == "auto"
+    assert _load("verify:\n  command: auto\n").verify.command == "auto"
+    # A list is an argv, whatever its first word: a program named auto stays one.
+    assert _load("verify:\n  command: [auto]\n").verify.command == ("auto",)
+    with pytest.raises(PolicyError) as caught:
+        _load("verify:\n  command: automatic\n")
+    assert str(caught.value) == (
+        ".reviewgate.yaml:2: 'verify.command' must be a list of arguments, not a shell string; "
+        "write it as a list: [\"automatic\"], or 'auto' for the project's own test command"
+    )

@@ -268,3 +268,17 @@ def test_sarif_results_of_verify_rules_carry_their_tests(repo: Repo, tmp_path: P
     assert result["properties"]["tests"][0]["green"] == "failed"
     assert "tests/test_old.py::test_one passed → failed" in result["message"]["text"]
 
+
+def test_the_policy_command_shows_what_auto_picks(repo: Repo) -> None:
+    repo.commit("feat: go", {"go.mod": "module example.com/m\n\ngo 1.19\n"})
+    shown = reviewgate(repo.path, "policy")
+    assert shown.returncode == 0, shown.stderr
+    assert shown.stdout.splitlines()[-1] == (
+        '# verify.command auto picks here: ["go", "test", "-json", "-count=1", "{packages}"], '
+        "from go.mod"
+    )
+    document = json.loads(reviewgate(repo.path, "policy", "--format", "json").stdout)
+    assert document["auto"] == {
+        "command": ["go", "test", "-json", "-count=1", "{packages}"],
+        "reason": "go.mod",
+    }

@@ -6,23 +6,44 @@ import json
 
 from reviewgate.errors import ReviewgateError
 from reviewgate.policy.render import effective_origins, policy_to_dict, render_policy
-from reviewgate.policy.schema import Policy
+from reviewgate.policy.schema import AUTO_COMMAND, Policy
+from reviewgate.verify.auto import choose_in_directory
 
 FORMATS = ("text", "json")
 
 
-def show_policy(policy: Policy, *, fmt: str = "text") -> str:
+def show_policy(policy: Policy, *, fmt: str = "text", root: str | None = None) -> str:
     """The policy for people or programs. "text": commented YAML that is itself a
     valid policy. "json": an object with "source", "policy" (the values, in the
     shape of a policy file) and "origins" (dotted key -> "FILE:LINE" or
-    "<built-in default>")."""
+    "<built-in default>"). With `root` (a working tree) and `verify.command: auto`,
+    also what auto picks there and why ("auto" in JSON, a comment in text)."""
+    auto = _auto(policy, root)
     if fmt == "text":
-        return render_policy(policy)
+        text = render_policy(policy)
+        if auto is not None:
+            picked = json.dumps(auto["command"]) if auto["command"] else "nothing"
+            text += f"# verify.command auto picks here: {picked}, from {auto['reason']}\n"
+        return text
     if fmt == "json":
         document = {
             "source": policy.source,
             "policy": policy_to_dict(policy),
             "origins": effective_origins(policy),
         }
+        if root is not None and policy.verify.command == AUTO_COMMAND:
+            document["auto"] = auto
         return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
     raise ReviewgateError(f"unknown format {fmt!r} (expected one of: {', '.join(FORMATS)})")
+
+
+def _auto(policy: Policy, root: str | None) -> dict[str, object] | None:
+    """What `verify.command: auto` picks in the working tree at `root`, if asked."""
+    if root is None or policy.verify.command != AUTO_COMMAND:
+        return None
+    choice = choose_in_directory(root)
+    if choice is None:
+        return {"command": None, "reason": "nothing here says how the tests run (no go.mod, "
+                "Cargo.toml, pyproject.toml, setup.cfg, setup.py, pytest.ini, tox.ini, "
+                "package.json or tests/); verify reports RG205"}
+    return {"command": list(choice.command), "reason": choice.reason}

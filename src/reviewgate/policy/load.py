@@ -24,6 +24,7 @@ from reviewgate.model.rulebook import KNOWN_RULE_NAMES, RULES
 from reviewgate.policy.presets import PRESETS, preset_source
 from reviewgate.policy.schema import (
     AUTHOR_VALUES,
+    AUTO_COMMAND,
     CACHE_TRUST_VALUES,
     CO_AUTHOR_VALUES,
     COMMIT_KIND_VALUES,
@@ -105,7 +106,9 @@ def _list_of(
     return read
 
 
-def _argv(r: Reader, node: Node, key: str) -> tuple[str, ...]:
+def _argv(r: Reader, node: Node, key: str) -> tuple[str, ...] | str:
+    if isinstance(node, ScalarNode) and node.tag == STR and node.value == AUTO_COMMAND:
+        return AUTO_COMMAND
     if isinstance(node, ScalarNode) and node.tag == STR:
         try:
             words = shlex.split(node.value)
@@ -114,7 +117,8 @@ def _argv(r: Reader, node: Node, key: str) -> tuple[str, ...]:
         r.fail(
             node,
             f"{key!r} must be a list of arguments, not a shell string; "
-            f"write it as a list: {json.dumps(words or ['pytest', '-q'])}",
+            f"write it as a list: {json.dumps(words or ['pytest', '-q'])}, "
+            f"or {AUTO_COMMAND!r} for the project's own test command",
         )
     args = []
     for i, child in enumerate(_items(r, node, key, "a list of arguments")):

@@ -65,6 +65,7 @@ HARNESS_VALUES: tuple[str, ...] = ("any", "free-software")
 PAIRING_VALUES: tuple[str, ...] = ("same-commit", "previous-commit", "either")
 REQUIRED_FOR_VALUES: tuple[str, ...] = ("assisted", "all", "none")
 TESTS_REQUIRED_FOR_VALUES: tuple[str, ...] = ("fixes", "assisted", "code")
+AUTO_COMMAND = "auto"  # verify.command: pick the project's test command (verify/auto.py)
 SIGNATURE_VALUES: tuple[str, ...] = ("none", "ssh", "gpg", "any")
 COMMIT_KIND_VALUES: tuple[str, ...] = ("skip", "check")
 SEVERITY_VALUES: tuple[str, ...] = ("error", "warning", "off")
@@ -140,7 +141,8 @@ class PerfPolicy:
 
 @record
 class VerifyPolicy:
-    command: tuple[str, ...] = ("pytest", "-q", "{tests}")
+    # An argv, or "auto": the project's own test command (verify/auto.py).
+    command: tuple[str, ...] | str = AUTO_COMMAND
     timeout: int = 600
     # How many more times a state runs when red passes or green fails: results that
     # disagree are flaky, never proven, and not cached.

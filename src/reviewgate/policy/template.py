@@ -127,12 +127,18 @@ perf:
   trailers: [Benchmark]
 
 verify:
-  # The test command for `reviewgate verify`, as a list of arguments (never a shell
-  # string). "{tests}" stands for the test files of the fix, "{root}" for the
-  # temporary worktree it runs in. The command proves the
-  # test fails without the fix (RG202) and passes with it (RG203). It is only ever
-  # taken from the trusted policy.
-  command: [pytest, -q, "{tests}"]
+  # The test command for `reviewgate verify`: "auto" (the project's own runner,
+  # chosen from pyproject.toml, go.mod, package.json or Cargo.toml; `reviewgate
+  # policy` says which), or a list of arguments (never a shell string) in which
+  # "{tests}" stands for the fix's runnable test files, "{test_dirs}" for their
+  # directories, "{packages}" for their Go packages, "{junit}" for a JUnit XML
+  # file reviewgate reads back, and "{root}" for the temporary worktree. The
+  # command proves the test fails without the fix (RG202) and passes with it
+  # (RG203), and that it breaks no other test (RG206). It is only ever taken from
+  # the trusted policy. For example:
+  #   command: [python, -m, pytest, -q, "--junitxml={junit}"]
+  #   command: [go, test, -json, "{packages}"]
+  command: auto
   # Seconds before a run is stopped and reported (RG205).
   timeout: 600
   # When red passes or green fails, run that state this many more times; results

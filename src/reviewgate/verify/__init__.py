@@ -6,6 +6,7 @@
   runner.py    the test command in a process group, with its timeout
   sandbox.py   the test command inside bubblewrap (verify.sandbox)
   stale.py     what a killed verify run left behind, removed (verify --cleanup)
+  auto.py      `verify.command: auto`: the project's own test command
   results.py   per-test results: the records, and which report a command writes
   junit.py     per-test results from a JUnit XML report
   streams.py   per-test results from `go test -json`, TAP and `cargo test` output

@@ -13,6 +13,8 @@ from dataclasses import dataclass, replace
 from urllib.parse import quote, unquote
 
 from reviewgate.model.evidence import TestChange, Verdict
+from reviewgate.policy.schema import AUTO_COMMAND
+from reviewgate.verify.auto import choose
 from reviewgate.verify.cache import (
     NOTES_REF,
     CachedResult,
@@ -46,6 +48,9 @@ NO_RUNNABLE_HINT = (
     "or their Go packages with {packages}; or use verify.command: auto"
 )
 NO_PACKAGE = "no Go package: none of the fix's test files is a _test.go file or under testdata/"
+NO_AUTO = ("verify.command is auto, but the fix's tree has no go.mod, Cargo.toml, "
+           "package.json, pyproject.toml, setup.cfg, setup.py, pytest.ini, tox.ini or tests/")
+NO_AUTO_HINT = "set verify.command to the project's test command, as a list of arguments"
 OnVerdict = Callable[[Verdict, int, int], None]  # verdict, done, total
 
 
@@ -86,8 +91,21 @@ def prepare(reader: ObjectReader, jobs: Sequence[Job], policy: Policy) -> list[P
 def resolve_command(
     reader: ObjectReader, green: str | None, job: Job, policy: Policy
 ) -> tuple[tuple[str, ...], str, str]:
-    """(the command for this fix, a problem that stops it from running, its hint)."""
+    """(the command for this fix, a problem that stops it from running, its hint):
+    `auto` is chosen from the green tree's top-level files."""
     command = policy.verify.command
+    if command == AUTO_COMMAND:
+        entries = {name.decode("utf-8", "replace"): oid for _, name, oid in
+                   (reader.entries(green) if green else ())}
+
+        def read(name: str) -> bytes | None:
+            found = reader.read(entries[name].hex()) if name in entries else None
+            return found[2] if found else None
+
+        choice = choose(entries, read, job.test_files)
+        if choice is None:
+            return (), NO_AUTO, NO_AUTO_HINT
+        command = choice.command
     assert isinstance(command, tuple)
     if uses(command, "{tests}") and not job.tests:
         data = ", ".join(job.test_files[:3]) or "none"

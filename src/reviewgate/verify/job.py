@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from reviewgate.model.evidence import Verdict
+from reviewgate.verify.auto import runnable
 from reviewgate.verify.judge import (
     Decision,
     StateRun,
@@ -92,7 +93,7 @@ class State:
         junit = root / JUNIT_FILE
         junit.unlink(missing_ok=True)
         argv = expand_command(
-            command,
+            runnable(command),
             tests,
             str(root),
             test_dirs=directories(present),
