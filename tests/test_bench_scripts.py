@@ -235,3 +235,18 @@ def test_bench_disclosure_prints_every_figure(tmp_path: Path) -> None:
     empty = run_script("bench_disclosure.py", "--corpus", str(tmp_path), cwd=tmp_path)
     assert empty.returncode == 2
     assert empty.stderr.count("\n") == 1
+
+
+def test_bench_real_fixes_agrees_with_running_the_tests_by_hand(tmp_path: Path) -> None:
+    # Without --repo: a tiny project with a proven fix, a fix whose test passes
+    # without it, and a fix that breaks another test.
+    result = run_script("bench_real_fixes.py", cwd=tmp_path)
+    assert result.returncode == 0, result.stdout + result.stderr
+    out = result.stdout
+    assert re.search(r"^tiny [0-9a-f]{40}\.\.HEAD: 3 fixes verified by reviewgate in "
+                     r"\d+\.\d s$", out, re.M), out
+    for outcome in ("proven", "not-red", "broken"):
+        assert re.search(rf"^  reviewgate: {outcome}$", out, re.M), out
+        assert re.search(rf"^  by hand:    {outcome}, \d+ test\(s\)$", out, re.M), out
+    assert "tests/test_mul.py::test_mul passed → failed" in out
+    assert out.rstrip().endswith("agree: 3/3"), out
