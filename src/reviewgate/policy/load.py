@@ -10,7 +10,6 @@ scalars or flat mappings, so an alias "bomb" is never expanded.
 from __future__ import annotations
 
 import json
-import re
 import shlex
 from collections.abc import Callable, Sequence
 from dataclasses import replace
@@ -20,7 +19,6 @@ import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from reviewgate.errors import PolicyError
-from reviewgate.model.rulebook import KNOWN_RULE_NAMES, RULES
 from reviewgate.policy.presets import PRESETS, preset_source
 from reviewgate.policy.schema import (
     AUTHOR_VALUES,
@@ -30,7 +28,6 @@ from reviewgate.policy.schema import (
     COMMIT_KIND_VALUES,
     FORMAT_VALUES,
     HARNESS_VALUES,
-    KNOWN_RULE_CODES,
     PAIRING_VALUES,
     REQUIRE_VALUES,
     REQUIRED_FOR_VALUES,
@@ -59,6 +56,7 @@ from reviewgate.policy.values import (
     Reader,
     is_null,
     kind_of,
+    known_rule_codes,
     line_of,
     nearest,
     read_bool,
@@ -73,11 +71,11 @@ from reviewgate.policy.values import (
     read_timeout,
     read_trailer_key,
     read_version,
+    rule_hint,
     show,
     wrong_type,
 )
 
-RULE_CODE = re.compile(r"RG\d{3}")
 MAX_RERUNS = 10
 
 # --- lists and mappings ------------------------------------------------------
@@ -292,32 +290,18 @@ def _section(r: Reader, node: Node, key: str, base: Policy) -> Any:
     return replace(getattr(base, key), **values)
 
 
-def _known_codes() -> list[str]:
-    registered = [code for code in RULES if RULE_CODE.fullmatch(code)]
-    return sorted(set(KNOWN_RULE_CODES).union(registered))
-
-
 def _rules(r: Reader, node: Node) -> dict[str, str]:
     if is_null(node):
         return {}
-    codes = _known_codes()
+    codes = known_rule_codes()
     severity = read_enum(SEVERITY_VALUES)
     out = {}
     for name, knode, vnode in _pairs(r, node, "rules"):
         if name not in codes:
-            r.fail(knode, f"unknown rule {show(name)} in 'rules' ({_rule_hint(name, codes)})")
+            r.fail(knode, f"unknown rule {show(name)} in 'rules' ({rule_hint(name, codes)})")
         out[name] = severity(r, vnode, f"rules.{name}")
         r.origins[f"rules.{name}"] = r.at(knode)
     return out
-
-
-def _rule_hint(name: str, codes: list[str]) -> str:
-    named = {code: rule.name for code, rule in RULES.items()} | KNOWN_RULE_NAMES
-    by_name = [code for code, rule_name in named.items() if rule_name == name]
-    if by_name:
-        return f"rules are named by code: did you mean {by_name[0]!r}?"
-    near = nearest(name.upper(), codes)
-    return f"did you mean {near!r}?" if near else "known codes: " + ", ".join(codes)
 
 
 def _compose(text: str, source: str) -> Node | None:

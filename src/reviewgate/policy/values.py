@@ -19,7 +19,10 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from reviewgate.errors import PolicyError
 from reviewgate.model.emails import plausible_email, reviewer_email
-from reviewgate.policy.schema import DEFAULT_ORIGIN, leaf_keys
+from reviewgate.model.rulebook import KNOWN_RULE_NAMES, RULES
+from reviewgate.policy.schema import DEFAULT_ORIGIN, KNOWN_RULE_CODES, leaf_keys
+
+_RULE_CODE = re.compile(r"RG\d{3}")
 
 TAG = "tag:yaml.org,2002:"
 STR, INT, BOOL, NULL = TAG + "str", TAG + "int", TAG + "bool", TAG + "null"
@@ -252,3 +255,22 @@ def read_host_path(r: Reader, node: Node, key: str) -> str:
         f"invalid path {show(value)} for {key!r} (write an absolute path or one from "
         "your home directory, e.g. '~/.cargo')",
     )
+
+
+# --- rule codes ------------------------------------------------------------
+
+
+def known_rule_codes() -> list[str]:
+    registered = [code for code in RULES if _RULE_CODE.fullmatch(code)]
+    return sorted(set(KNOWN_RULE_CODES).union(registered))
+
+
+
+def rule_hint(name: str, codes: list[str]) -> str:
+    named = {code: rule.name for code, rule in RULES.items()} | KNOWN_RULE_NAMES
+    by_name = [code for code, rule_name in named.items() if rule_name == name]
+    if by_name:
+        return f"rules are named by code: did you mean {by_name[0]!r}?"
+    near = nearest(name.upper(), codes)
+    return f"did you mean {near!r}?" if near else "known codes: " + ", ".join(codes)
+
