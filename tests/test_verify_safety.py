@@ -25,6 +25,9 @@ from verify_helpers import (
     snapshot,
     write_policy,
 )
+from verify_helpers import (
+    wait_for as _wait_for,
+)
 
 HANGING_TEST = "import time\ntime.sleep(120)\n"
 
@@ -44,15 +47,6 @@ def _hanging_repo(repo: Repo, tmp_path: Path, timeout: int = 60) -> tuple[Runner
     same_commit_fix(repo, "hang", test=HANGING_TEST)
     dirty_user_state(repo)
     return runner, policy, base
-
-
-def _wait_for(predicate: object, seconds: float = 60) -> None:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if predicate():  # type: ignore[operator]
-            return
-        time.sleep(0.05)
-    raise AssertionError("timed out waiting")
 
 
 @pytest.mark.parametrize("command,signum", [

@@ -10,7 +10,6 @@ import os
 import signal
 import subprocess
 import sys
-import time
 import uuid
 from pathlib import Path
 
@@ -26,17 +25,11 @@ from verify_helpers import (
     same_commit_fix,
     write_policy,
 )
+from verify_helpers import (
+    wait_for as _wait_for,
+)
 
 HANGING_TEST = "import time\ntime.sleep(120)\n"
-
-
-def _wait_for(predicate: object, seconds: float = 60) -> None:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if predicate():  # type: ignore[operator]
-            return
-        time.sleep(0.05)
-    raise AssertionError("timed out waiting")
 
 
 def _alive(pid: int) -> bool:

@@ -8,6 +8,7 @@ import json
 import os
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 from conftest import Repo, git
@@ -125,3 +126,13 @@ def our_worktrees(repo: Repo) -> list[str]:
     admin = repo.path / ".git" / "worktrees"
     leftovers = sorted(p.name for p in admin.iterdir()) if admin.exists() else []
     return [line for line in listed.splitlines() if "reviewgate-verify-" in line] + leftovers
+
+
+def wait_for(predicate: object, seconds: float = 60) -> None:
+    """Poll `predicate` every 50 ms until it is true; fail after `seconds`."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if predicate():  # type: ignore[operator]
+            return
+        time.sleep(0.05)
+    raise AssertionError("timed out waiting")
