@@ -190,8 +190,14 @@ def test_repeated_ctrl_c_still_removes_every_worktree(
     finally:
         if proc.poll() is None:
             proc.kill()
-    assert proc.returncode == 130, (out, err)
-    assert "interrupted; temporary worktrees removed" in err
+    if proc.returncode == -signal.SIGINT:
+        # On a loaded machine 0.6 s can be before verify has started: the first
+        # Ctrl-C ends the start-up, a second one the exit, as for any program.
+        # There is nothing to remove yet, and nothing must be left.
+        assert when == "at 0.6 s" and "reviewgate: interrupted" in err, (out, err)
+    else:
+        assert proc.returncode == 130, (out, err)
+        assert "interrupted; temporary worktrees removed" in err
     listed = git(repo.path, "worktree", "list", "--porcelain").stdout
     assert listed.count("worktree ") == 1, listed
     assert our_worktrees(repo) == []
@@ -272,6 +278,13 @@ def _daemons_gone(pid_file: Path) -> list[int]:
     return pids
 
 
+def _environ(pid: int) -> bytes:
+    try:
+        return Path(f"/proc/{pid}/environ").read_bytes()
+    except OSError:
+        return b""
+
+
 def test_only_the_named_run_is_killed(tmp_path: Path) -> None:
     from reviewgate.verify.runner import RUN_VARIABLE, kill_escaped
 
@@ -281,6 +294,10 @@ def test_only_the_named_run_is_killed(tmp_path: Path) -> None:
     other = subprocess.Popen(sleep, env={**os.environ, RUN_VARIABLE: "run-ab"},
                              start_new_session=True)
     try:
+        # Until a child has exec'd, /proc shows the parent's environment, which
+        # names no run: wait for both, or a loaded machine makes this test flaky.
+        for proc in (ours, other):
+            _wait_for(lambda proc=proc: RUN_VARIABLE.encode() in _environ(proc.pid))
         kill_escaped("run-a")
         assert ours.wait(timeout=10) == -signal.SIGKILL
         assert other.poll() is None  # another run's id, even one it is a prefix of
