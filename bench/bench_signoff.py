@@ -17,6 +17,7 @@ commits, 22x the unsigned run. Prints PASS or MISS; exits 0 when the commands ra
 from __future__ import annotations
 
 import argparse
+import re
 import subprocess
 import sys
 import tempfile
@@ -109,7 +110,7 @@ def main(argv: list[str] | None = None) -> int:
             except BenchError as error:
                 print(f"bench_signoff: {error}", file=sys.stderr)
                 return 2
-            reported = report.count(" RG301 ")
+            reported = len(re.findall(r"^[0-9a-f]+ RG301 ", report, re.MULTILINE))
             print(f"{name}: {reported} commits without a sign-off (RG301)")
             if signed and reported:
                 # Every commit lies on a signed branch: a finding means a wrong answer.

@@ -54,6 +54,9 @@ _AGENT_VARS_TO_DROP = (
     # CI=true makes the verify cache trust only signed results; a test that means
     # CI sets it.
     "CI",
+    # The text report's colour: a test that means colour sets them.
+    "NO_COLOR",
+    "FORCE_COLOR",
 )
 
 

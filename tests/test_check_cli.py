@@ -54,7 +54,7 @@ def test_clean_range_exits_zero_with_summary(repo: Repo) -> None:
     assert "0 errors" in result.stdout
 
 
-def test_undeclared_tool_is_reported_grouped_by_commit(repo: Repo) -> None:
+def test_undeclared_tool_is_reported_one_line_per_finding(repo: Repo) -> None:
     repo.commit("feat: human work", {"a.py": "x = 1\n"})
     bad = repo.commit(
         f"feat: ghost-written\n\n{CLAUDE}\n", {"b.py": "y = 2\n"}, author="Ann <ann@example.org>"
@@ -63,11 +63,12 @@ def test_undeclared_tool_is_reported_grouped_by_commit(repo: Repo) -> None:
     result = reviewgate(repo.path, "check", "HEAD")
     assert result.returncode == 1, result.stdout + result.stderr
     lines = result.stdout.splitlines()
-    header = lines.index(f"{bad[:10]} feat: ghost-written")
-    assert lines[header + 1].startswith(f"  {bad[:10]} RG101 ")
-    assert lines[header + 2].strip().startswith("hint: ")
+    assert lines[0].startswith(f"{bad[:10]} RG101 ")
     # The same commit's second finding: nobody signed off the assisted commit.
-    assert lines[header + 3].startswith(f"  {bad[:10]} RG301 ")
+    assert lines[1].startswith(f"{bad[:10]} RG301 ")
+    # Each hint once, after the findings.
+    assert lines[2].startswith("hint: RG101: ")
+    assert lines[3].startswith("hint: RG301: ")
     assert lines[-1].startswith("reviewgate: 2 commits checked")
     assert "2 errors, 0 warnings, 0 notices in 1 commit" in lines[-1]
     assert snapshot(repo) == before
@@ -379,7 +380,7 @@ def test_a_long_report_reaches_a_pipe_whole_and_a_closed_pipe_ends_it(repo: Repo
     _many_undeclared_commits(repo, 400)
     whole = reviewgate(repo.path, "check", "main")
     assert whole.returncode == 1
-    assert whole.stdout.count(" RG101 ") == 400
+    assert len(re.findall(r"^[0-9a-f]{10} RG101 ", whole.stdout, re.MULTILINE)) == 400
     assert "400 commits checked" in whole.stdout.splitlines()[-1]
     process = subprocess.Popen(
         [sys.executable, "-m", "reviewgate", "check", "main"], cwd=repo.path,

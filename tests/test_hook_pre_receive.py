@@ -70,7 +70,7 @@ def test_a_bad_push_is_rejected_with_the_findings_shown_as_remote(
     result = push(pusher, "main")
     text = out(result)
     assert result.returncode != 0
-    assert f"remote:   {bad[:10]} RG101" in text
+    assert f"remote: {bad[:10]} RG101" in text
     assert "remote: reviewgate: the push is rejected and no ref was updated." in text
     assert "pre-receive hook declined" in text
     assert server_ref(server, "main") == before

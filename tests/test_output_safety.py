@@ -82,9 +82,9 @@ def test_text_report_shows_controls_and_obeys_no_command(hostile: Repo) -> None:
     assert re.search(r"RG\d{3}", report)
     assert runner_commands(report) == []
     assert TERMINAL.search(report) is None
-    # Made visible, not dropped: the reader sees what the commit holds.
-    assert "\\r::add-mask::hunter2 \\x1b]52;c;ZXZpbA==\\x07" in report
-    assert "##\\[error]fake" in report and "\\x9b31m\\u202etxt.exe" in report
+    # Made visible, not dropped: the reader sees what the commit holds (the
+    # declaration that RG102 quotes).
+    assert "Claude:opus\\r::stop-commands::tok ##\\[warning]x \\x1b[2K" in report
 
 
 @pytest.mark.parametrize("fmt", ["json", "sarif"])

@@ -187,7 +187,7 @@ def test_signatures_cost_one_git_log_for_all_carriers(
         capture_output=True, text=True, timeout=120,
         env={**os.environ, "GIT_TRACE2_EVENT": str(trace)})
     # The assisted commit by Ada right after base has no sign-off at all.
-    assert result.returncode == 1 and result.stdout.count("RG301") == 1, result.stdout
+    assert result.returncode == 1 and result.stdout.count(" RG301 ") == 1, result.stdout
     assert "RG304" not in result.stdout
     events = [json.loads(line) for line in trace.read_text().splitlines()]
     # (git's own children, such as ssh-keygen, do not write trace2 events.)

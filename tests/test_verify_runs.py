@@ -66,9 +66,8 @@ def test_tests_with_only_data_says_how_to_write_the_command(repo: Repo, tmp_path
     result = reviewgate(repo.path, "check", "--verify", "--config", policy, f"{base}..HEAD")
     assert result.returncode == 1
     assert "no runnable test file" in result.stdout and "tests/data/two.txt" in result.stdout
-    assert "hint: let verify.command run the suite that reads the data: leave out {tests}" in (
-        result.stdout
-    )
+    assert "hint: RG205: let verify.command run the suite that reads the data: leave out " \
+        "{tests}" in result.stdout
     assert runner.runs() == []
 
 

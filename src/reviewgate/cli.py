@@ -56,6 +56,9 @@ def main() -> None:
 @click.option("--show-assistance", is_flag=True,
               help="Print, for every commit, the tools found and the evidence read "
               "(text format; JSON has it in each commit's `assistance`).")
+@click.option("--statistics", is_flag=True,
+              help="Print the number of findings of each rule instead of the findings.")
+@click.option("-q", "--quiet", is_flag=True, help="Print only the summary line.")
 @config_option
 @verify_options
 @reports_errors
@@ -68,6 +71,8 @@ def check(
     policy_from: str | None,
     run_verify: bool,
     show_assistance: bool,
+    statistics: bool,
+    quiet: bool,
     config: str | None,
     no_cache: bool,
     jobs: int,
@@ -79,10 +84,18 @@ def check(
     merge request's commits, judged by the policy of the target branch; elsewhere
     `@{upstream}..HEAD`, or HEAD's commits that no remote-tracking branch has.
     """
-    from reviewgate.commands.check import render_chunks, write_report
+    from reviewgate.commands.check import (
+        CommitProgress,
+        render_chunks,
+        wants_colour,
+        write_report,
+    )
     from reviewgate.pipeline.run import report_needs_paths, run_check
 
     gather = progress = None
+    if (statistics or quiet) and fmt != "text":
+        option = "--statistics" if statistics else "--quiet"
+        raise ReviewgateError(f"{option} shapes the text report; the {fmt} report does not take it")
     signals: Any = nullcontext()
     if not run_verify and (no_cache or jobs != 1 or shard):
         raise ReviewgateError("--no-cache, -j and --shard apply to verification; add --verify")
@@ -99,6 +112,7 @@ def check(
         progress = Progress()
         gather = check_verify_options(no_cache, jobs, shard, progress)
         signals = interrupts_as_keyboard_interrupt()
+    reading = CommitProgress(sys.stderr, os.environ)
     try:
         with signals:
             result = run_check(
@@ -111,14 +125,17 @@ def check(
                 # SARIF points a merge's findings at a file it changed.
                 merge_paths=True if fmt == "sarif" else None,
                 gather=gather,  # type: ignore[arg-type]
+                on_commit=reading,
             )
     except KeyboardInterrupt:
         click.echo("reviewgate: interrupted; temporary worktrees removed", err=True)
         sys.exit(130)
     finally:
+        reading.close()
         if progress is not None:
             progress.close()
-    chunks = render_chunks(result, fmt)
+    colour = output is None and fmt == "text" and wants_colour(sys.stdout, os.environ)
+    chunks = render_chunks(result, fmt, statistics=statistics, quiet=quiet, colour=colour)
     if show_assistance:
         from reviewgate.report.assistance import render_assistance
 
@@ -131,7 +148,7 @@ def check(
         click.echo(summary_line(result) + f" (report: {output})", err=True)
     else:
         for chunk in chunks:
-            click.echo(chunk, nl=False)
+            click.echo(chunk, nl=False, color=colour)
     sys.exit(result.exit_code)
 
 

@@ -4,7 +4,7 @@ through the commit rules, the evidence gathered, the range rules, the result."""
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import replace
 from pathlib import Path
 
@@ -76,6 +76,7 @@ def run_check(
     policy_head: str = "HEAD",
     gather: GatherOptions | None = None,
     merge_paths: bool | None = None,
+    on_commit: Callable[[int], None] | None = None,
 ) -> CheckResult:
     """Check `revisions`; with none, the range CI describes, else the commits not
     upstream yet. `deepen` (default: on in CI) completes a shallow clone first.
@@ -84,13 +85,15 @@ def run_check(
     read only with `merge_paths` (default: when the policy checks merges, since
     first-parent diffs of merges are the dearest of them). `policy_head` (outside
     CI) is the revision whose policy is compared with the trusted one, so that a
-    change is reported: a server hook names the pushed commit, not its own HEAD."""
+    change is reported: a server hook names the pushed commit, not its own HEAD.
+    `on_commit(count)` is told how many commits have been read, every
+    PROGRESS_EVERY of them (a progress line)."""
     env = os.environ if environ is None else environ
     repo = open_repo(cwd)
     try:
         return _check(
             repo, revisions, max_count, config, deepen, policy_from, env, with_paths, policy_head,
-            gather, merge_paths,
+            gather, merge_paths, on_commit,
         )
     except GitError as error:
         # In a shallow clone a missing revision is almost always missing history.
@@ -112,6 +115,7 @@ def _check(
     policy_head: str = "HEAD",
     gather: GatherOptions | None = None,
     merge_paths: bool | None = None,
+    on_commit: Callable[[int], None] | None = None,
 ) -> CheckResult:
     ci = None if revisions else detect_ci_range(env, repo)
     spec: RangeSpec | None
@@ -153,7 +157,7 @@ def _check(
     )
     prefetch = _diff_prefetch(repo, policy)
     try:
-        findings = run_rules(_collecting(stream, commits, prefetch), policy)
+        findings = run_rules(_collecting(stream, commits, prefetch, on_commit), policy)
         prefetched = prefetch.finish() if prefetch is not None else None
     except BaseException:
         if prefetch is not None:
@@ -233,12 +237,18 @@ def trusted_policy(
 
 
 
+PROGRESS_EVERY = 250  # commits between two calls of on_commit
+
+
 def _collecting(
-    commits: Iterable[Commit], into: list[Commit], prefetch: DiffPrefetch | None
+    commits: Iterable[Commit], into: list[Commit], prefetch: DiffPrefetch | None,
+    on_commit: Callable[[int], None] | None = None,
 ) -> Iterator[Commit]:
     for commit in commits:
         into.append(commit)
         if prefetch is not None:
             prefetch.offer(commit)
+        if on_commit is not None and len(into) % PROGRESS_EVERY == 0:
+            on_commit(len(into))
         yield commit
 
