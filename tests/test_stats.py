@@ -247,10 +247,10 @@ def test_html_page_matches_the_figures(repo: Repo, history: dict[str, str]) -> N
     ids = {attrs.get("id") for _, attrs in parser.tags}
     assert {"figures", "chart-months", "chart-tools", "table-months", "table-tools"} <= ids
     rects = [attrs for tag, attrs in parser.tags if tag == "rect"]
-    month_rects = [r for r in rects if "data-month" in r]
+    month_rects = [r for r in rects if "data-period" in r]
     assert len(month_rects) == 2 * len(stats.by_month)
     for month in stats.by_month:
-        parts = {r["data-kind"]: r for r in month_rects if r["data-month"] == month.month}
+        parts = {r["data-kind"]: r for r in month_rects if r["data-period"] == month.month}
         assert int(parts["assisted"]["data-count"]) == month.assisted
         assert int(parts["other"]["data-count"]) == month.other
         # Heights are proportional: a bar of twice the commits is twice as tall.

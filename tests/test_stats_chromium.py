@@ -20,6 +20,7 @@ from conftest import Repo
 from reviewgate.commands.stats import run_stats
 from reviewgate.report.html import render_stats_html
 from reviewgate.report.svg import ASSISTED_COLOUR, OTHER_COLOUR, TOOL_COLOUR
+from stats_history import import_history, monthly
 
 
 def chromium() -> str:
@@ -90,14 +91,14 @@ def test_rendered_dom_has_the_bars(page: tuple[Path, object], tmp_path: Path) ->
     parser = _Rects()
     parser.feed(dom)
     assert {svg.get("id") for svg in parser.svgs} == {"chart-months", "chart-tools"}
-    months = [r for r in parser.rects if r.get("data-month")]
+    months = [r for r in parser.rects if r.get("data-period")]
     tools = [r for r in parser.rects if r.get("data-tool")]
     assert len(months) == 2 * len(stats.by_month) == 6  # type: ignore[attr-defined]
     assert [(r["data-tool"], r["data-count"]) for r in tools] == [
         ("Claude Code", "3"),
         ("OpenAI Codex", "1"),
     ]
-    assisted = {r["data-month"]: r["data-count"] for r in months if r["data-kind"] == "assisted"}
+    assisted = {r["data-period"]: r["data-count"] for r in months if r["data-kind"] == "assisted"}
     assert assisted == {"2025-11": "1", "2025-12": "2", "2026-01": "1"}
 
 
@@ -184,3 +185,69 @@ def test_screenshot_shows_the_charts(page: tuple[Path, object], tmp_path: Path) 
     # Each series is drawn in its own colour, each bar thousands of pixels.
     for colour in (ASSISTED_COLOUR, OTHER_COLOUR, TOOL_COLOUR):
         assert near(counts, colour) > 1_000, colour
+
+
+# The page holds no script; the copy measured gets one that writes the layout's
+# widths into the DOM that --dump-dom prints, once the page has loaded.
+_MEASURE = """<script>
+addEventListener("load", () => {
+  const root = document.documentElement;
+  const wide = [...document.body.querySelectorAll("*")]
+    .filter((e) => e.getBoundingClientRect().right > root.clientWidth + 0.5)
+    .map((e) => e.tagName.toLowerCase() + (e.id ? "#" + e.id : "")).slice(0, 10);
+  document.body.dataset.scrollWidth = root.scrollWidth;
+  document.body.dataset.clientWidth = root.clientWidth;
+  document.body.dataset.overflowing = wide.join(" ");
+});
+</script>"""
+
+
+class _Body(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.body: dict[str, str | None] = {}
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "body":
+            self.body = dict(attrs)
+
+
+def layout_widths(tmp_path: Path, page: Path, window_width: int = 1280) -> dict[str, str | None]:
+    probe = page.with_name(f"measured-{page.name}")
+    probe.write_text(page.read_text(encoding="utf-8").replace("</body>", _MEASURE + "</body>"),
+                     encoding="utf-8")
+    dom = run_chromium(
+        tmp_path, f"--window-size={window_width},900", "--virtual-time-budget=2000",
+        "--dump-dom", probe.as_uri(),
+    ).stdout
+    parser = _Body()
+    parser.feed(dom)
+    assert parser.body.get("data-client-width") == str(window_width), "the probe did not run"
+    return parser.body
+
+
+def assert_fits(widths: dict[str, str | None]) -> None:
+    assert int(widths["data-scroll-width"] or 0) <= int(widths["data-client-width"] or 0), widths
+    assert widths["data-overflowing"] == ""
+
+
+def test_the_page_of_a_short_history_fits_1280_px(page: tuple[Path, object],
+                                                  tmp_path: Path) -> None:
+    path, _ = page
+    assert_fits(layout_widths(tmp_path, path))
+
+
+def test_the_page_of_ten_years_fits_1280_px(repo: Repo, tmp_path: Path) -> None:
+    # 360 commits, one a month dated from 2015 to 2024 (the chart of 120 months
+    # was 7,700 px wide), and a tool whose name is one 300-character word.
+    long_name = "Averylongagentname" * 17
+    history = monthly(2015, 120, per_month=3)
+    history.append(("2024-12-20T12:00:00Z", f"Add more\n\nAssisted-by: {long_name}:m\n"))
+    import_history(repo, history)
+    stats = run_stats(["main"], cwd=repo.path)
+    assert stats.total == 361 and (long_name, 1) in stats.by_tool
+    path = tmp_path / "long.html"
+    path.write_text(render_stats_html(stats), encoding="utf-8")
+    assert 'data-level="quarter"' in path.read_text(encoding="utf-8")
+    assert_fits(layout_widths(tmp_path, path))
+    assert_fits(layout_widths(tmp_path, path, window_width=600))  # and a phone's width

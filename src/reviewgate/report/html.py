@@ -20,8 +20,11 @@ body {{ font: 15px/1.45 system-ui, sans-serif; margin: 2rem auto; max-width: 960
 h1 {{ font-size: 1.5rem; margin-bottom: .2rem; }}
 h2 {{ font-size: 1.15rem; margin-top: 2rem; }}
 .range {{ color: #495057; font-family: ui-monospace, monospace; }}
-table {{ border-collapse: collapse; }}
+table {{ border-collapse: collapse; max-width: 100%; }}
 th, td {{ text-align: left; padding: .25rem 1rem .25rem 0; border-bottom: 1px solid #dee2e6; }}
+/* Names come from commits: a long one wraps rather than widen the page. */
+h1, th, td, p {{ overflow-wrap: anywhere; }}
+svg.chart {{ display: block; max-width: 100%; height: auto; }}
 td.num {{ text-align: right; font-variant-numeric: tabular-nums; }}
 .chart text {{ font: 12px system-ui, sans-serif; fill: #212529; }}
 .legend span {{ display: inline-block; width: .9em; height: .9em; margin: 0 .3em 0 1em;
@@ -90,9 +93,9 @@ def _tables(stats: Stats) -> str:
 
 def render_stats_html(stats: Stats) -> str:
     title = f"reviewgate stats: {stats.range}" if stats.range else "reviewgate stats"
-    months = [(m.month, m.total, m.assisted) for m in stats.by_month]
+    level, bars = stats.periods()
     month_part = (
-        month_chart(months) if months else '<p class="empty" id="chart-months">No commits.</p>'
+        month_chart(level, bars) if bars else '<p class="empty" id="chart-months">No commits.</p>'
     )
     tool_part = (
         tool_chart(list(stats.by_tool))
@@ -112,7 +115,7 @@ def render_stats_html(stats: Stats) -> str:
 <p class="range" id="range">{_e(stats.range)}</p>
 <h2>Figures</h2>
 {_figures(stats)}
-<h2>Commits by month</h2>
+<h2>Commits by {level}</h2>
 <p class="legend"><span class="assisted"></span>tool-assisted<span class="other"></span>other</p>
 {month_part}
 <h2>Tool-assisted commits by tool</h2>

@@ -19,6 +19,7 @@ from reviewgate.model.fix import SAME_COMMIT, TWO_COMMIT
 from reviewgate.model.rulebook import selected
 from reviewgate.pairs.fixes import is_fix, pair_fixes
 from reviewgate.policy.schema import Policy
+from reviewgate.report.buckets import Bucket, buckets
 from reviewgate.signoff.rules import CODES as SIGNOFF_CODES
 from reviewgate.signoff.rules import check_signoff
 
@@ -72,6 +73,10 @@ class Stats:
     @property
     def verified_text(self) -> str:
         return NOT_MEASURED if self.verified is None else self.verified.describe()
+
+    def periods(self) -> tuple[str, tuple[Bucket, ...]]:
+        """The chart's level (month, quarter, year) and bars: report.buckets."""
+        return buckets([(m.month, m.total, m.assisted) for m in self.by_month])
 
 
 def tools_of(commit: Commit, policy: Policy) -> tuple[str, ...]:
