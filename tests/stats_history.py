@@ -51,3 +51,15 @@ def monthly(first_year: int, months: int, per_month: int = 2) -> list[tuple[str,
             plan.append((date, message))
     return plan
 
+
+# Five commits over three months: two tools, the kernel docs' template text
+# (AGENT_NAME:MODEL_VERSION, no tool), a sign-off, a fix without a test.
+SMALL = (
+    ("2025-11-03T12:00:00Z", "Add core\n"),
+    ("2025-11-20T12:00:00Z", "Add api\n\nAssisted-by: Claude:opus-4\n"
+                             "Reviewed-by: Bob Reviewer <bob@example.org>\n"),
+    ("2025-12-01T12:00:00Z", "Add cli\n\nAssisted-by: AGENT_NAME:MODEL_VERSION\n"),
+    ("2025-12-02T12:00:00Z", "fix: cli\n\nAssisted-by: Codex:gpt-5\n"),
+    ("2026-01-15T12:00:00Z", "Add ui\n\nAssisted-by: AGENT_NAME:MODEL_VERSION [TOOL1]\n"
+                             "Assisted-by: Claude:opus-4\n"),
+)

@@ -7,11 +7,15 @@ policy switched off is read here, so that the figures do not depend on it.
 
 from __future__ import annotations
 
+import os
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
+from datetime import datetime, timezone
 from pathlib import Path
 
-from reviewgate.git.repo import open_repo
+from reviewgate.errors import ReviewgateError
+from reviewgate.git.repo import config_value, open_repo, repo_root
 from reviewgate.model.commit import Commit
 from reviewgate.model.evidence import CommitDiff, Evidence
 from reviewgate.model.fix import Fix
@@ -47,7 +51,55 @@ def run_stats(
         result.commits, result.policy, result.range, evidence, result.findings
     )
     verified = verified_share(cwd, result.commits, result.policy, evidence.diffs, evidence.fixes)
-    return replace(stats, verified=verified)
+    repo = open_repo(cwd)
+    return replace(
+        stats,
+        verified=verified,
+        repository=repository_name(repo_root(repo)),
+        origin=origin_display(config_value(repo, 'remote "origin"', "url", "")),
+        generated=generated_at(os.environ),
+    )
+
+
+def repository_name(root: Path) -> str:
+    """The repository's directory name (a bare `project.git` as `project`)."""
+    name = root.name
+    return name[:-4] if name.endswith(".git") and len(name) > 4 else name
+
+
+def origin_display(url: str) -> str:
+    """The origin's URL as a reader names the project: `github.com/owner/name`,
+    without a scheme, a user, a password or a token, or `.git`; "" for none."""
+    url = url.strip()
+    if not url:
+        return ""
+    scp = re.fullmatch(r"(?:[^@/:]+@)?([^/:]+):(?!//)(.+)", url)
+    if scp and "://" not in url:
+        url = f"{scp.group(1)}/{scp.group(2)}"  # git@host:owner/name
+    else:
+        url = re.sub(r"^[A-Za-z][A-Za-z0-9+.-]*://", "", url)
+        url = re.sub(r"^[^/]*@", "", url)  # user:password@ or token@
+    url = url.rstrip("/")
+    return url[:-4] if url.endswith(".git") else url
+
+
+def generated_at(environ: Mapping[str, str]) -> str:
+    """Now, or SOURCE_DATE_EPOCH when set, so that a page can be made again
+    byte for byte (reproducible-builds.org/specs/source-date-epoch)."""
+    epoch = environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if not epoch:
+        moment = datetime.now(timezone.utc)
+    else:
+        try:
+            if not epoch.isdigit():
+                raise ValueError(epoch)
+            moment = datetime.fromtimestamp(int(epoch), timezone.utc)
+        except (ValueError, OverflowError, OSError):
+            raise ReviewgateError(
+                f"SOURCE_DATE_EPOCH={epoch!r} is not a count of seconds since 1970; "
+                "set it to one (`git log -1 --format=%ct`) or unset it"
+            ) from None
+    return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def verified_share(

@@ -9,6 +9,7 @@ from __future__ import annotations
 from html import escape
 from typing import TYPE_CHECKING
 
+from reviewgate.model.display import visible
 from reviewgate.report.svg import ASSISTED_COLOUR, OTHER_COLOUR, month_chart, tool_chart
 
 if TYPE_CHECKING:
@@ -19,10 +20,11 @@ body {{ font: 15px/1.45 system-ui, sans-serif; margin: 2rem auto; max-width: 960
        color: #212529; background: #fff; padding: 0 1rem; }}
 h1 {{ font-size: 1.5rem; margin-bottom: .2rem; }}
 h2 {{ font-size: 1.15rem; margin-top: 2rem; }}
-.range {{ color: #495057; font-family: ui-monospace, monospace; }}
+.range {{ font-family: ui-monospace, monospace; }}
+#about th {{ color: #495057; font-weight: normal; }}
 table {{ border-collapse: collapse; max-width: 100%; }}
 th, td {{ text-align: left; padding: .25rem 1rem .25rem 0; border-bottom: 1px solid #dee2e6; }}
-/* Names come from commits: a long one wraps rather than widen the page. */
+/* Names come from commits and config: a long one wraps rather than widen the page. */
 h1, th, td, p {{ overflow-wrap: anywhere; }}
 svg.chart {{ display: block; max-width: 100%; height: auto; }}
 td.num {{ text-align: right; font-variant-numeric: tabular-nums; }}
@@ -36,7 +38,33 @@ td.num {{ text-align: right; font-variant-numeric: tabular-nums; }}
 
 
 def _e(value: object) -> str:
-    return escape(str(value), quote=True)
+    # Commit data: control and bidirectional characters shown, not obeyed.
+    return escape(visible(str(value)), quote=True)
+
+
+def _about(stats: Stats) -> str:
+    """Which repository, which commits, by which policy, when: the page is read
+    far from the run that made it."""
+    repository = stats.origin or stats.repository
+    if stats.origin and stats.repository:
+        repository = f"{stats.origin} (directory {stats.repository})"
+    period = f"{stats.first_day} to {stats.last_day}" if stats.first_day else ""
+    rows = [
+        ("repository", "Repository", _e(repository)),
+        ("range", "Range", f'<span class="range">{_e(stats.range)}</span>' if stats.range else ""),
+        ("period", "Commits from", _e(period)),
+        ("policy", "Policy", _e(stats.policy)),
+    ]
+    if stats.generated:
+        shown = stats.generated.replace("T", " ")[:16] + " UTC"
+        rows.append(("generated", "Generated",
+                     f'<time datetime="{_e(stats.generated)}">{_e(shown)}</time>'))
+    body = "\n".join(
+        f'<tr id="about-{key}"><th>{label}</th><td>{cell}</td></tr>'
+        for key, label, cell in rows
+        if cell
+    )
+    return f'<table id="about">\n{body}\n</table>'
 
 
 def _share_cell(share: Share) -> str:
@@ -92,7 +120,9 @@ def _tables(stats: Stats) -> str:
 
 
 def render_stats_html(stats: Stats) -> str:
-    title = f"reviewgate stats: {stats.range}" if stats.range else "reviewgate stats"
+    name = stats.origin or stats.repository
+    about = " ".join(part for part in (name, stats.range) if part)
+    title = f"reviewgate stats: {about}" if about else "reviewgate stats"
     level, bars = stats.periods()
     month_part = (
         month_chart(level, bars) if bars else '<p class="empty" id="chart-months">No commits.</p>'
@@ -111,8 +141,8 @@ def render_stats_html(stats: Stats) -> str:
 <style>{_CSS}</style>
 </head>
 <body>
-<h1>reviewgate stats</h1>
-<p class="range" id="range">{_e(stats.range)}</p>
+<h1>reviewgate stats{": " + _e(name) if name else ""}</h1>
+{_about(stats)}
 <h2>Figures</h2>
 {_figures(stats)}
 <h2>Commits by {level}</h2>

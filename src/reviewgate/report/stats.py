@@ -69,6 +69,16 @@ class Stats:
     # Tool-like marks no registry tool claims ("key Foo-Session", "bot acme[bot]"),
     # most commits first: what users can report as new agents.
     unrecognised: tuple[tuple[str, int], ...] = ()
+    # The earliest and the latest author day (YYYY-MM-DD) of the commits counted.
+    first_day: str = ""
+    last_day: str = ""
+    # Where the figures come from, for a reader of the page: the repository's
+    # directory name, its origin (no scheme, no credentials; "" without one), the
+    # policy's source and when the figures were made (ISO 8601, UTC).
+    repository: str = ""
+    origin: str = ""
+    policy: str = ""
+    generated: str = ""
 
     @property
     def verified_text(self) -> str:
@@ -162,6 +172,7 @@ def compute_stats(
     tools: dict[str, int] = {}
     unknown: dict[str, int] = {}
     months: dict[str, list[int]] = {}
+    days = [commit.author.date[:10] for commit in chosen if commit.author.date]
     for commit in chosen:
         names = tools_of(commit, policy)
         for mark in unrecognised_marks(commit):
@@ -188,6 +199,9 @@ def compute_stats(
         fixes=fixes,
         fixes_with_tests=Share(fixes_tested, fixes),
         unrecognised=tuple(sorted(unknown.items(), key=lambda item: (-item[1], item[0]))),
+        first_day=min(days, default=""),
+        last_day=max(days, default=""),
+        policy=policy.source,
     )
 
 
@@ -202,6 +216,10 @@ def render_stats_text(stats: Stats) -> str:
     ]
     if stats.skipped:
         rows.insert(1, ("skipped (merges, fixups)", str(stats.skipped)))
+    if stats.first_day:
+        rows.insert(0, ("commits from", f"{stats.first_day} to {stats.last_day}"))
+    if stats.origin or stats.repository:
+        rows.insert(0, ("repository", stats.origin or stats.repository))
     width = max(len(label) for label, _ in rows)
     lines = [f"reviewgate stats: {stats.range}" if stats.range else "reviewgate stats", ""]
     lines += [f"{label:<{width}}  {value}" for label, value in rows]

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from html import escape
 
+from reviewgate.model.display import visible
 from reviewgate.report.buckets import Bucket
 
 ASSISTED_COLOUR = "#d9480f"
@@ -20,7 +21,8 @@ TOOL_COLOUR = "#1c7ed6"
 
 
 def attr(value: object) -> str:
-    return escape(str(value), quote=True)
+    # Tool names come from commits: control and bidirectional characters shown.
+    return escape(visible(str(value)), quote=True)
 
 
 def _rect(x: float, y: float, width: float, height: float, fill: str, **data: object) -> str:
