@@ -295,6 +295,14 @@ def policy_command(fmt: str, config: str | None) -> None:
 @click.argument("revisions", nargs=-1, type=click.UNPROCESSED, metavar="[RANGE]...")
 @click.option("-n", "--max-count", type=click.IntRange(min=1), help="Count at most N commits.")
 @click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="Figures as text, or as JSON for dashboards (docs/json-report.md, \"stats\").",
+)
+@click.option(
     "--html",
     "html_file",
     type=click.Path(dir_okay=False),
@@ -304,21 +312,32 @@ def policy_command(fmt: str, config: str | None) -> None:
 @config_option
 @reports_errors
 def stats(
-    revisions: tuple[str, ...], max_count: int | None, html_file: str | None, config: str | None
+    revisions: tuple[str, ...],
+    max_count: int | None,
+    fmt: str,
+    html_file: str | None,
+    config: str | None,
 ) -> None:
     """Figures about the commits of RANGE (default: the range `check` reads):
     tool-assisted share by tool and month, sign-offs, fixes with tests."""
     from reviewgate.commands import stats as stats_command
     from reviewgate.commands.check import write_report
-    from reviewgate.report.stats import render_stats_text
 
     figures = stats_command.run_stats(revisions, config=config, max_count=max_count)
-    click.echo(render_stats_text(figures), nl=False)
+    if fmt == "json":
+        from reviewgate.report.stats_json import render_stats_json
+
+        click.echo(render_stats_json(figures), nl=False)
+    else:
+        from reviewgate.report.stats import render_stats_text
+
+        click.echo(render_stats_text(figures), nl=False)
     if html_file is not None:
         from reviewgate.report.html import render_stats_html
 
         write_report(html_file, render_stats_html(figures))
-        click.echo(f"wrote {html_file}")
+        # JSON on stdout stays one document.
+        click.echo(f"wrote {html_file}", err=fmt == "json")
 
 
 @main.command(context_settings={"ignore_unknown_options": True})
