@@ -12,6 +12,7 @@ import sys
 from pathlib import Path
 
 import pytest
+import yaml
 
 import reviewgate
 
@@ -139,3 +140,43 @@ def test_the_hooks_import_only_the_fast_path(
     assert [m for m in HEAVY_STDLIB if m in modules] == []
     assert "reviewgate.commands.hook_" + argv[0].replace("-", "_") in ours
     assert code in ("0", "1", "None")
+
+
+POLICY_TABLE = (
+    '[project]\nname = "x"\n\n[tool.reviewgate]\nassistance = { require = "forbidden" }\n'
+)
+
+
+@pytest.mark.parametrize(
+    ("files", "from_table"),
+    [
+        # Most pyproject.toml files: a quick look at the text, no TOML parser.
+        ({"pyproject.toml": '[project]\nname = "x"\ndependencies = ["reviewgate>=0.1"]\n'}, False),
+        # .reviewgate.yaml wins: its parser only.
+        ({"pyproject.toml": POLICY_TABLE, ".reviewgate.yaml": "version: 1\n"}, False),
+        ({"pyproject.toml": POLICY_TABLE}, True),
+    ],
+    ids=["no-table", "yaml-wins", "table"],
+)
+def test_the_hooks_parse_pyproject_only_for_its_policy_table(
+    tmp_path: Path, files: dict[str, str], from_table: bool
+) -> None:
+    subprocess.run(["git", "init", "-q", str(tmp_path)], check=True)
+    for name, text in files.items():
+        (tmp_path / name).write_text(text)
+    (tmp_path / "msg").write_text("feat: x\n\nAssisted-by: Claude:claude-opus-4\n")
+    # yaml, which the policy parsers need, from where this interpreter finds it.
+    yaml_root = str(Path(yaml.__file__).resolve().parent.parent)
+    result = subprocess.run(
+        [sys.executable, "-S", "-c", PROBE, "commit-msg", "msg"],
+        cwd=tmp_path, capture_output=True, text=True, check=True,
+        env={**os.environ, "PYTHONPATH": os.pathsep.join([SOURCE_ROOT, yaml_root])},
+    )
+    code, *lines = result.stdout.split("\n")
+    modules = set(lines)
+    toml_modules = {"tomllib", "tomli", "reviewgate.policy.pyproject"} & modules
+    assert bool(toml_modules) is from_table, sorted(toml_modules)
+    # The table forbids assisted commits; yaml's parser is found, so no exit 2.
+    assert code in (("1",) if from_table else ("0", "None")), result.stderr
+    if not files.get(".reviewgate.yaml") and not from_table:
+        assert [m for m in (*NEVER, *HEAVY_STDLIB) if m in modules] == []

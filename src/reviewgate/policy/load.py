@@ -358,7 +358,11 @@ def load_preset(name: str) -> Policy:
 def policy_from_text(text: str, source: str, *, preset: bool = False) -> Policy:
     """The Policy that `text` describes; `source` names it in errors and origins.
     `extends: NAME` starts from a preset, whose values the file's keys override."""
-    root = _compose(text, source)
+    return policy_from_tree(_compose(text, source), source, preset=preset)
+
+
+def policy_from_tree(root: Node | None, source: str, *, preset: bool = False) -> Policy:
+    """The Policy of a document's node tree (YAML's, or a TOML table's made into one)."""
     r = Reader(source)
     if root is None or is_null(root):  # an empty file, or only comments
         return Policy(source=source, origins=r.origins)

@@ -53,6 +53,8 @@ DEFAULT_IGNORE_GLOBS: tuple[str, ...] = (
 )
 
 POLICY_FILE_NAME = ".reviewgate.yaml"
+# Without .reviewgate.yaml, the [tool.reviewgate] table of pyproject.toml (policy.pyproject).
+PYPROJECT_FILE_NAME = "pyproject.toml"
 CONFIG_ENV_VAR = "REVIEWGATE_CONFIG"
 DEFAULT_ORIGIN = "<built-in default>"
 
