@@ -13,8 +13,9 @@ holds the allowed signers.
 Three pushes would erode that anchor without any checked commit, and are
 refused (`refusals`): deleting a protected branch (unless `reviewgate.allowDelete`
 is set), and a non-fast-forward of a protected branch that changes its policy file
-or its allowed signers (rewinding `main` to before `.reviewgate.yaml` existed
-would leave the next push to the built-in defaults).
+(.reviewgate.yaml, or pyproject.toml's [tool.reviewgate] table) or its allowed
+signers (rewinding `main` to before `.reviewgate.yaml` existed would leave the
+next push to the built-in defaults).
 """
 
 from __future__ import annotations
@@ -27,9 +28,8 @@ from dataclasses import dataclass
 from reviewgate.errors import PolicyError
 from reviewgate.git.hookenv import DEFAULT_BRANCHES
 from reviewgate.git.pushed_refs import RefUpdate, short
-from reviewgate.git.tree_files import policy_text_at
+from reviewgate.git.tree_files import policy_text_at, repo_policy_differs, repo_policy_path_at
 from reviewgate.policy.files import load_policy
-from reviewgate.policy.schema import POLICY_FILE_NAME
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -148,15 +148,17 @@ def refusals(
 
 
 def _trust_files_changed(repo: gitpython.Repo, old: str, new: str) -> str | None:
-    """The policy file, or the allowed signers file it names, when they differ between
-    `old` and `new`."""
-    before = policy_text_at(repo, old)
-    if before != _text_or_none(repo, new, POLICY_FILE_NAME):
-        return POLICY_FILE_NAME
+    """The policy file (.reviewgate.yaml, or pyproject.toml for its [tool.reviewgate]
+    table), or the allowed signers file it names, when they differ between `old`
+    and `new`."""
+    path = repo_policy_path_at(repo, old)
+    if repo_policy_differs(repo, old, new):
+        return path
+    before = policy_text_at(repo, old, path)
     signers = load_policy(None).signoff.allowed_signers
     if before is not None:
         with contextlib.suppress(PolicyError):  # judged, and reported, with the push
-            policy = load_policy(None, text=before, source=POLICY_FILE_NAME)
+            policy = load_policy(None, text=before, source=path)
             signers = policy.signoff.allowed_signers
     try:
         if policy_text_at(repo, old, signers) != _text_or_none(repo, new, signers):

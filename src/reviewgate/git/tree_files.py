@@ -11,7 +11,8 @@ import posixpath
 from typing import TYPE_CHECKING, Any
 
 from reviewgate.errors import GitError, PolicyError
-from reviewgate.policy.schema import POLICY_FILE_NAME
+from reviewgate.policy.files import mentions_policy_table
+from reviewgate.policy.schema import POLICY_FILE_NAME, PYPROJECT_FILE_NAME
 
 if TYPE_CHECKING:
     import git as gitpython
@@ -64,8 +65,39 @@ def policy_differs(
     repo: gitpython.Repo, base: str, head: str, path: str = POLICY_FILE_NAME
 ) -> bool:
     """Whether the policy file's text at `head` differs from the one at `base`
-    (a file added or removed counts as a difference)."""
-    return policy_text_at(repo, base, path) != policy_text_at(repo, head, path)
+    (a file added or removed counts as a difference); for a .toml file, its
+    [tool.reviewgate] table (a pyproject.toml's other tables are not the policy)."""
+    before = policy_text_at(repo, base, path)
+    after = policy_text_at(repo, head, path)
+    if before is None or after is None or not path.endswith(".toml"):
+        return before != after
+    from reviewgate.policy.pyproject import table_of
+
+    return bool(table_of(before) != table_of(after))
+
+
+def repo_policy_path_at(repo: gitpython.Repo, rev: str) -> str:
+    """The file that holds the repository's own policy at `rev`, as find_policy_file
+    chooses in a working tree: .reviewgate.yaml when `rev` has it, else
+    pyproject.toml when it may hold a [tool.reviewgate] table, else
+    .reviewgate.yaml (absent there: the built-in defaults)."""
+    if policy_text_at(repo, rev, POLICY_FILE_NAME) is not None:
+        return POLICY_FILE_NAME
+    text = policy_text_at(repo, rev, PYPROJECT_FILE_NAME)
+    if text is not None and mentions_policy_table(text):
+        return PYPROJECT_FILE_NAME
+    return POLICY_FILE_NAME
+
+
+def repo_policy_differs(repo: gitpython.Repo, base: str, head: str) -> bool:
+    """Whether the repository's own policy at `head` differs from the one at `base`:
+    another file holds it (a deleted .reviewgate.yaml lets pyproject.toml's table
+    rule), or its file differs. A policy file at `head` that cannot be read differs."""
+    path = repo_policy_path_at(repo, base)
+    try:
+        return repo_policy_path_at(repo, head) != path or policy_differs(repo, base, head, path)
+    except PolicyError:
+        return True
 
 
 def commit_of(repo: gitpython.Repo, rev: str) -> str | None:

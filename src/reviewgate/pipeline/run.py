@@ -22,7 +22,12 @@ from reviewgate.git.repo import (
     validate_revisions,
 )
 from reviewgate.git.shallow import deepen_for, is_shallow
-from reviewgate.git.tree_files import policy_differs, policy_text_at
+from reviewgate.git.tree_files import (
+    policy_differs,
+    policy_text_at,
+    repo_policy_differs,
+    repo_policy_path_at,
+)
 from reviewgate.model.commit import Commit
 from reviewgate.model.result import CheckResult, GatherOptions
 from reviewgate.pairs.prefetch import DiffPrefetch
@@ -211,6 +216,8 @@ def trusted_policy(
         path = path_in_tree(repo, given) or ""
     if trusted is None or not path:
         return load_repo_policy(config, root), ()
+    if not given:  # .reviewgate.yaml, else pyproject.toml's table, as committed there
+        path = repo_policy_path_at(repo, trusted)
     text = policy_text_at(repo, trusted, path)
     source = f"{short_rev(trusted)}:{path}"
     policy = load_policy(None, text=text, source=source) if text is not None else load_policy(None)
@@ -219,7 +226,10 @@ def trusted_policy(
         notes = (f"the policy file {given} is not in the trusted revision {short_rev(trusted)} "
                  f"(as {path}); the built-in defaults judge this range",)
     try:
-        differs = policy_differs(repo, trusted, head, path)
+        if given:
+            differs = policy_differs(repo, trusted, head, path)
+        else:
+            differs = repo_policy_differs(repo, trusted, head)
     except GitError:
         # The trusted revision was read just above, so the head is what is missing.
         raise GitError(
