@@ -283,12 +283,9 @@ def init(force: bool, config: str | None) -> None:
 @reports_errors
 def policy_command(fmt: str, config: str | None) -> None:
     """Print the effective policy and where each value came from."""
-    from reviewgate.commands.policy_show import show_policy
-    from reviewgate.git.repo import open_repo, repo_root
-    from reviewgate.pipeline.run import load_repo_policy
+    from reviewgate.commands.policy_show import policy_here
 
-    root = repo_root(open_repo())
-    click.echo(show_policy(load_repo_policy(config, root), fmt=fmt, root=str(root)), nl=False)
+    click.echo(policy_here(config, fmt=fmt), nl=False)
 
 
 @main.command(context_settings={"ignore_unknown_options": True})
