@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import subprocess
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -182,3 +183,25 @@ def repo(tmp_path: Path) -> Iterator[Repo]:
     path.mkdir()
     git(path, "init", "-q", "-b", "main")
     yield Repo(path)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark the tests that need the pre-commit environment (the `hook_repo`
+    fixture of test_hooks_installed.py, which pre_commit_pusher asks for by
+    name): the slowest setup of the suite, built once per run and shared by
+    every worker."""
+    for item in items:
+        if {"hook_repo", "pre_commit_pusher"} & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.pre_commit_env)
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Let every `python -m reviewgate` the tests start reuse compiled bytecode.
+
+    With PYTHONDONTWRITEBYTECODE set (as on some CI images), each of the suite's
+    thousands of CLI processes compiled the whole package again: 90 of its 270 ms.
+    The bytecode goes to a cache outside the source tree, one per user, which
+    Python checks against each source file's size and mtime as it does any .pyc."""
+    os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
+    cache = Path(tempfile.gettempdir()) / f"reviewgate-tests-pycache-{os.getuid()}"
+    os.environ.setdefault("PYTHONPYCACHEPREFIX", str(cache))

@@ -7,6 +7,8 @@ once per test session, in a session-wide PRE_COMMIT_HOME."""
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import os
 import shutil
 import subprocess
@@ -141,12 +143,43 @@ def _run(args: list[str], cwd: Path, env: dict[str, str], timeout: int = 120) ->
     return done.stdout
 
 
+def _shared_base(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One directory for the whole run: under pytest-xdist, every worker's temporary
+    root sits in the run's own directory, which they share; alone, the session's."""
+    run = os.environ.get("PYTEST_XDIST_TESTRUNUID")
+    root = tmp_path_factory.getbasetemp()
+    base = root.parent / f"pre-commit-{run}" if run else root / "pre-commit-session"
+    base.mkdir(exist_ok=True)
+    return base
+
+
+@contextlib.contextmanager
+def _locked(path: Path) -> Iterator[None]:
+    with open(path, "a") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
 @pytest.fixture(scope="session")
 def hook_repo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, str, Path]]:
     """A git repository holding this working tree's package (whatever is committed
-    in /work/main or not), its HEAD, and a session PRE_COMMIT_HOME in which
-    pre-commit has already built the hook environment."""
-    base = tmp_path_factory.mktemp("pre-commit-session")
+    in /work/main or not), its HEAD, and a PRE_COMMIT_HOME in which pre-commit
+    has already built the hook environment: built once per test run, by the first
+    xdist worker that asks, under a file lock; the others wait and share it."""
+    base = _shared_base(tmp_path_factory)
+    with _locked(base / ".lock"):
+        ready = base / "ready"
+        if not ready.exists():
+            rev = _build_hook_repo(base)
+            ready.write_text(rev)
+        rev = ready.read_text()
+    yield base / "reviewgate", rev, base / "pre-commit"
+
+
+def _build_hook_repo(base: Path) -> str:
     env = _session_env(base)
     dest = base / "reviewgate"
     dest.mkdir()
@@ -170,7 +203,7 @@ def hook_repo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, 
     (scratch / ".pre-commit-config.yaml").write_text(_config(dest, rev))
     _run(["git", "add", "-A"], scratch, env)
     _run([sys.executable, "-m", "pre_commit", "install-hooks"], scratch, env, timeout=900)
-    yield dest, rev, Path(env["PRE_COMMIT_HOME"])
+    return rev
 
 
 def _config(repo: Path, rev: str) -> str:
