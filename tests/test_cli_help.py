@@ -14,7 +14,8 @@ import pytest
 from conftest import Repo
 
 COMMANDS = ["approve", "check", "explain", "hook", "init", "policy", "stats", "verify",
-            "hook commit-msg", "hook prepare-commit-msg", "hook pre-push", "hook pre-receive"]
+            "hook commit-msg", "hook prepare-commit-msg", "hook pre-push", "hook pre-receive",
+            "hook install", "hook uninstall"]
 ERROR = re.compile(r"^reviewgate: error: \S.*\n\Z")
 
 

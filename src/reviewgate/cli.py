@@ -198,7 +198,42 @@ def verify_command(
 
 @main.group()
 def hook() -> None:
-    """Entry points for git hooks (commit-msg, prepare-commit-msg, pre-push, pre-receive)."""
+    """Install reviewgate's git hooks, and their entry points (commit-msg,
+    prepare-commit-msg, pre-push, pre-receive)."""
+
+
+_HOOK_CHOICE = click.Choice(["commit-msg", "prepare-commit-msg", "pre-push", "pre-receive"])
+
+
+@hook.command("install")
+@click.option("--hook", "names", multiple=True, type=_HOOK_CHOICE, metavar="NAME",
+              help="Install only this hook (repeatable; default: commit-msg, "
+              "prepare-commit-msg and pre-push; pre-receive for a server).")
+@click.option("--force", is_flag=True, help="Replace a hook that is not reviewgate's.")
+@reports_errors
+def hook_install(names: tuple[str, ...], force: bool) -> None:
+    """Write reviewgate's hook scripts into this repository's hooks directory
+    (`git rev-parse --git-path hooks`). They run the Python reviewgate is installed
+    in, so an IDE whose PATH lacks reviewgate still runs them."""
+    from reviewgate.commands.hook_install import DEFAULT_HOOKS, install_hooks
+
+    for change in install_hooks(names or DEFAULT_HOOKS, force=force):
+        click.echo(change.line())
+
+
+@hook.command("uninstall")
+@click.option("--hook", "names", multiple=True, type=_HOOK_CHOICE, metavar="NAME",
+              help="Remove only this hook (repeatable; default: every one).")
+@reports_errors
+def hook_uninstall(names: tuple[str, ...]) -> None:
+    """Remove the hooks `reviewgate hook install` wrote; leave anyone else's."""
+    from reviewgate.commands.hook_install import HOOK_NAMES, uninstall_hooks
+
+    changes = uninstall_hooks(names or HOOK_NAMES)
+    for change in changes:
+        click.echo(change.line())
+    if not changes:
+        click.echo("no reviewgate hook to remove")
 
 
 @hook.command("commit-msg")
