@@ -26,8 +26,19 @@ from reviewgate.cli_help import (
 from reviewgate.errors import ReviewgateError
 
 
+def _print_version(ctx: click.Context, _param: click.Parameter, value: bool) -> None:
+    # Not click's version_option: it fails where the distribution's metadata is
+    # missing (a source tree on PYTHONPATH); reviewgate.__version__ says "0+unknown".
+    if value and not ctx.resilient_parsing:
+        import reviewgate
+
+        click.echo(f"reviewgate, version {reviewgate.__version__}")
+        ctx.exit()
+
+
 @click.group(cls=Group, context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(package_name="reviewgate", prog_name="reviewgate")
+@click.option("--version", is_flag=True, expose_value=False, is_eager=True,
+              callback=_print_version, help="Show the version and exit.")
 def main() -> None:
     """Keep unreviewed, machine-written commits out of a git history."""
 

@@ -78,7 +78,9 @@ def click_error_line(error: click.ClickException) -> str:
         text = text[0].lower() + text[1:]  # "No such option" reads as our own errors
     ctx = getattr(error, "ctx", None)
     if isinstance(error, click.UsageError) and ctx is not None:
-        text += f" (see '{ctx.command_path} --help')"
+        # git answers `git reviewgate --help` with the man page, when there is one.
+        flag = "-h" if ctx.command_path.startswith("git ") else "--help"
+        text += f" (see '{ctx.command_path} {flag}')"
     return error_line(text)
 
 

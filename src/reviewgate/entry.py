@@ -98,8 +98,9 @@ def _main(argv: Sequence[str] | None = None) -> None:
         sys.exit(run_hook(*plain_hook))
     from reviewgate.cli import main as click_main
 
+    prog_name = program_name(sys.argv[0] if argv is None else "")
     if args[:1] not in (["check"], ["stats"]):
-        click_main(args=args, prog_name="reviewgate")
+        click_main(args=args, prog_name=prog_name)
         return
     import gc
 
@@ -108,13 +109,22 @@ def _main(argv: Sequence[str] | None = None) -> None:
     # 20,000-commit check. It still runs, a hundred times less often.
     gc.set_threshold(100_000, 50, 1000)
     try:
-        click_main(args=args, prog_name="reviewgate")
+        click_main(args=args, prog_name=prog_name)
     except SystemExit as done:
         if sys.getprofile() is not None or sys.gettrace() is not None:
             # A profiler (cProfile, REVIEWGATE_PROFILE) or a tracer (coverage)
             # writes what it gathered when the process ends normally.
             raise
         _exit_now(done.code)
+
+
+def program_name(argv0: str) -> str:
+    """`git reviewgate` when git ran the `git-reviewgate` script (`git reviewgate
+    check`), as usage lines should then say; `reviewgate` otherwise."""
+    import os
+
+    name = os.path.basename(argv0)
+    return "git reviewgate" if name.removesuffix(".exe") == "git-reviewgate" else "reviewgate"
 
 
 def _exit_now(code: object) -> None:
