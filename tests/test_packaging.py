@@ -47,6 +47,19 @@ def test_the_distribution_is_git_reviewgate_with_both_commands() -> None:
     assert pyproject["tool"]["setuptools_scm"]["fallback_version"]
 
 
+def test_the_man_page_names_every_command() -> None:
+    # git answers `git reviewgate --help` with this page.
+    page = (ROOT / "man" / "git-reviewgate.1").read_text(encoding="utf-8")
+    listed = run([sys.executable, "-m", "reviewgate", "--help"],
+                 env={**os.environ, "PYTHONPATH": str(SRC)}).stdout
+    commands = [line.split()[0] for line
+                in listed.split("Commands:\n", 1)[1].split("\n\n", 1)[0].splitlines()]
+    assert len(commands) >= 8
+    for command in commands:
+        assert f"\n.B {command}" in page, command
+    assert "\n.B hook install" in page and "hook uninstall" in page
+
+
 @pytest.fixture(scope="module")
 def built(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     """The wheel of a copy of this source tree tagged v1.2.3, built offline."""
@@ -57,7 +70,8 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     source = base / "source"
     shutil.copytree(SRC, source / "src",
                     ignore=shutil.ignore_patterns("__pycache__", "*.egg-info", "*.pyc"))
-    for name in ("pyproject.toml", "README.md"):
+    for name in ("pyproject.toml", "README.md", "man/git-reviewgate.1"):
+        (source / name).parent.mkdir(parents=True, exist_ok=True)
         shutil.copy2(ROOT / name, source / name)
     env = {k: v for k, v in os.environ.items() if not k.startswith(("GIT_", "SETUPTOOLS_SCM"))}
     env.update(GIT_CONFIG_NOSYSTEM="1", GIT_CONFIG_GLOBAL=os.devnull,
@@ -104,6 +118,7 @@ def test_the_wheel_carries_the_hook_scripts_and_both_commands(built: Path) -> No
         scripts = archive.read(entry_points).decode()
         [metadata] = [n for n in names if n.endswith(".dist-info/METADATA")]
         assert "\nName: git-reviewgate\n" in archive.read(metadata).decode()
+        assert any(n.endswith(".data/data/share/man/man1/git-reviewgate.1") for n in names)
     assert "git-reviewgate = reviewgate.entry:main" in scripts
     assert "reviewgate = reviewgate.entry:main" in scripts
 
@@ -154,6 +169,11 @@ def test_installed_wheel_hooks_gate_real_commits(venv: Path, tmp_path: Path) -> 
     check = subprocess.run(["git", "reviewgate", "check", "HEAD"], cwd=repo, env=git_env,
                            capture_output=True, text=True, timeout=120)
     assert check.returncode == 1 and "RG301" in check.stdout, check.stdout + check.stderr
+    if shutil.which("man"):  # git's `--help` is the man page beside the venv's bin/
+        man_env = {k: v for k, v in git_env.items() if k != "MANPATH"}
+        man_env["PATH"] = os.pathsep.join([str(bin_dir), "/usr/bin", "/bin"])
+        page = run(["git", "reviewgate", "--help"], cwd=repo, env=man_env)
+        assert "git reviewgate check" in page.stdout
     wrong = subprocess.run(["git", "reviewgate", "nosuch"], cwd=repo, env=git_env,
                            capture_output=True, text=True, timeout=120)
     assert wrong.returncode == 2
