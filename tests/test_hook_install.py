@@ -7,6 +7,7 @@ tests/test_packaging.py."""
 from __future__ import annotations
 
 import os
+import shlex
 import shutil
 import subprocess
 import sys
@@ -64,7 +65,7 @@ def test_installs_the_hooks_that_run_without_reviewgate_on_path(
     for name in DEFAULT_HOOKS:
         script = hooks(repo) / name
         assert os.access(script, os.X_OK)
-        assert f"\ninstalled_python={sys.executable}\n" in script.read_text()
+        assert f"\ninstalled_python={shlex.quote(sys.executable)}\n" in script.read_text()
     assert not (hooks(repo) / "pre-receive").exists()  # the server's, on request only
     # git run from an IDE whose PATH has git and nothing else: no reviewgate, no
     # python3. The hooks run the interpreter they name.
@@ -109,7 +110,8 @@ def test_an_older_copy_of_ours_is_updated(repo: Repo) -> None:
         "installed .git/hooks/prepare-commit-msg",
         "updated .git/hooks/pre-push",
     ]
-    assert f"installed_python={sys.executable}\n" in (hooks(repo) / "pre-push").read_text()
+    assert f"installed_python={shlex.quote(sys.executable)}\n" in (
+        hooks(repo) / "pre-push").read_text()
 
 
 @pytest.mark.parametrize(
