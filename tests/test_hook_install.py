@@ -165,6 +165,20 @@ def test_a_linked_worktree_and_a_bare_repository_get_their_hooks_dir(
     assert os.access(tmp_path / "server.git" / "hooks" / "pre-receive", os.X_OK)
 
 
+def test_a_source_tree_on_pythonpath_leaves_the_hooks_to_path(repo: Repo, tmp_path: Path
+                                                               ) -> None:
+    # git's hooks may run without this PYTHONPATH: naming the interpreter would not
+    # find this copy of reviewgate, so the scripts look on PATH.
+    shutil.copytree(SRC / "reviewgate", tmp_path / "src" / "reviewgate",
+                    ignore=shutil.ignore_patterns("__pycache__"))
+    env = {**os.environ, "PYTHONPATH": str(tmp_path / "src")}
+    done = subprocess.run([sys.executable, "-m", "reviewgate", "hook", "install"],
+                          cwd=repo.path, env=env, capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert "imports this reviewgate only through PYTHONPATH" in done.stderr
+    assert "\ninstalled_python=''\n" in (hooks(repo) / "commit-msg").read_text()
+
+
 def test_outside_a_repository_is_one_line(tmp_path: Path) -> None:
     line = one_error_line(reviewgate(tmp_path, "hook", "install"))
     assert "not a git repository" in line

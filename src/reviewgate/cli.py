@@ -226,10 +226,15 @@ def hook_install(names: tuple[str, ...], force: bool) -> None:
     """Write reviewgate's hook scripts into this repository's hooks directory
     (`git rev-parse --git-path hooks`). They run the Python reviewgate is installed
     in, so an IDE whose PATH lacks reviewgate still runs them."""
-    from reviewgate.commands.hook_install import DEFAULT_HOOKS, install_hooks
+    from reviewgate.commands.hook_install import DEFAULT_HOOKS, hook_python, install_hooks
 
-    for change in install_hooks(names or DEFAULT_HOOKS, force=force):
+    python = hook_python(sys.executable)
+    for change in install_hooks(names or DEFAULT_HOOKS, force=force, python=python):
         click.echo(change.line())
+    if not python:
+        click.echo(f"reviewgate: note: {sys.executable} imports this reviewgate only through "
+                   "PYTHONPATH, which git's hooks may not have; they run `reviewgate` from "
+                   "PATH instead", err=True)
 
 
 @hook.command("uninstall")
