@@ -49,7 +49,7 @@ def test_the_distribution_is_git_reviewgate_with_both_commands() -> None:
 
 def test_the_man_page_names_every_command() -> None:
     # git answers `git reviewgate --help` with this page.
-    page = (ROOT / "man" / "git-reviewgate.1").read_text(encoding="utf-8")
+    page = (SRC / "reviewgate" / "man" / "git-reviewgate.1").read_text(encoding="utf-8")
     listed = run([sys.executable, "-m", "reviewgate", "--help"],
                  env={**os.environ, "PYTHONPATH": str(SRC)}).stdout
     commands = [line.split()[0] for line
@@ -70,8 +70,7 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     source = base / "source"
     shutil.copytree(SRC, source / "src",
                     ignore=shutil.ignore_patterns("__pycache__", "*.egg-info", "*.pyc"))
-    for name in ("pyproject.toml", "README.md", "man/git-reviewgate.1"):
-        (source / name).parent.mkdir(parents=True, exist_ok=True)
+    for name in ("pyproject.toml", "README.md"):
         shutil.copy2(ROOT / name, source / name)
     env = {k: v for k, v in os.environ.items() if not k.startswith(("GIT_", "SETUPTOOLS_SCM"))}
     env.update(GIT_CONFIG_NOSYSTEM="1", GIT_CONFIG_GLOBAL=os.devnull,
