@@ -100,6 +100,10 @@ def run_command(
     # Random, so it says nothing about red or green, and differs between parallel jobs.
     run_id = os.urandom(8).hex()
     env = {**clean_git_env(), **(extra_env or {}), RUN_VARIABLE: run_id}
+    # Bytecode kept outside the worktree outlives the clean between red and green,
+    # and Python trusts it by path, size and mtime in whole seconds: a fix of the
+    # same size checked out within the second would run red's code as green.
+    env.pop("PYTHONPYCACHEPREFIX", None)
     launch = list(argv)
     if sandbox is not None:
         prepared = sandbox.prepare(argv, str(cwd), env)
