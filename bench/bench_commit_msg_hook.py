@@ -205,8 +205,13 @@ def main(argv: list[str] | None = None) -> int:
             print(f"  {command.label}: {command.shell()}")
         if not gitlint:
             print(f"gitlint: unavailable ({source}); timing reviewgate alone")
+        # Both tools run as git runs a commit-msg hook: in the working tree's top,
+        # with GIT_PREFIX and GIT_INDEX_FILE exported (git 2.39 does so for every
+        # hook). Run by hand, reviewgate would start one more `git rev-parse` to
+        # find the repository, which no commit pays.
+        env = {**reviewgate_env(rg), "GIT_PREFIX": "", "GIT_INDEX_FILE": ".git/index"}
         try:
-            timings = time_commands(commands, runs=args.runs, cwd=repo, env=reviewgate_env(rg))
+            timings = time_commands(commands, runs=args.runs, cwd=repo, env=env)
         except BenchError as error:
             print(f"bench_commit_msg_hook: {error}", file=sys.stderr)
             return 2
