@@ -28,6 +28,7 @@ import sys
 import tempfile
 from pathlib import Path
 
+import _memory
 import make_repo
 from _timing import (
     BENCH_DIR,
@@ -39,6 +40,7 @@ from _timing import (
     exit_status,
     format_table,
     interpreter_of,
+    missed,
     preflight,
     ratio_line,
     reviewgate_argv,
@@ -53,6 +55,7 @@ NO_PATHS_TARGET = 1.2
 # On a real long history (git/git's): fewer findings per commit than the benchmark's.
 REAL_TEXT_TARGET = 1.2
 REAL_JSON_TARGET = 1.6
+MEMORY_TARGET_MIB = 300  # reviewgate's own peak, on git/git's whole history too
 
 
 def git_log_args(*, with_paths: bool) -> tuple[str, ...]:
@@ -159,6 +162,16 @@ def main(argv: list[str] | None = None) -> int:
                      no_paths.median / plain, NO_PATHS_TARGET))
     print(f"ratio check, disclosure rules only / git log (no paths): "
           f"{disclosure.median / plain:.2f}x (no target; the floor of any policy)")
+    if _memory.available():
+        print("\npeak memory, one run each (reviewgate's own RSS; its git children's "
+              "anonymous memory, no target):")
+        for command in commands[2:4]:
+            peak = _memory.peak_memory(command.argv, where, env)
+            print(f"  {command.label}: {peak.own_mib:.0f} MiB (git: {peak.children_anon_mib:.0f} "
+                  f"MiB) (target <= {MEMORY_TARGET_MIB} MiB) "
+                  f"{'PASS' if peak.own_mib <= MEMORY_TARGET_MIB else 'MISS'}")
+            if peak.own_mib > MEMORY_TARGET_MIB:
+                missed(f"{command.label} memory")
     if args.floors:
         print()
         by_cat, by_python, git_default = timings[7:10]

@@ -41,6 +41,9 @@ def test_the_default_branch_still_needs_the_sign_off(repo: Repo, tmp_path: Path)
     result = push(pusher, "main")
     assert result.returncode != 0
     assert "RG301" in out(result) and "push to origin blocked" in out(result)
+    # What unblocks it is a review, not a rewrite.
+    assert "await review: a reviewer signs them off (`reviewgate approve`" in out(result)
+    assert "--amend" not in out(result)
     assert remote_ref(server, "refs/heads/main") == before
 
 

@@ -38,10 +38,11 @@ from reviewgate.git.pushed_refs import (
     short,
 )
 from reviewgate.git.repo import open_repo
+from reviewgate.model.display import visible
 from reviewgate.model.finding import Severity
 from reviewgate.model.result import GatherOptions
 from reviewgate.pipeline.run import run_check
-from reviewgate.report.text import render_text, summary_line
+from reviewgate.report.text import Paint, finding_lines, hint_lines, summary_line
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -322,22 +323,38 @@ def _run(
 def _report(
     result: CheckResult, ranges: Sequence[PushRange], remote: str, url: str | None
 ) -> list[str]:
+    """Nothing for a clean push; otherwise each ref's findings under its name, each
+    hint once, the notes, one summary and, when the push is blocked, what to do."""
+    if not result.findings and not result.notes:
+        return []
     parents = {c.sha: c.parents for c in result.commits}
+    paint = Paint()
     lines: list[str] = []
     for push_range in ranges:
         shas = reachable_within(push_range.tip, parents)
         part = restrict(result, shas, push_range.describe(remote))
         if part.findings:
-            lines.extend(render_text(part).splitlines())
-    lines.extend(f"reviewgate: note: {note}" for note in result.notes)
+            lines.append(visible(f"reviewgate: {part.range}:"))
+            lines.extend(finding_lines(part, paint))
+    lines.extend(hint_lines(result.findings, paint))
+    lines.extend(visible(f"reviewgate: note: {note}") for note in result.notes)
     where = remote or url or "the remote"
     refs = "ref" if len(ranges) == 1 else "refs"
     lines.append(summary_line(replace(result, range=f"{len(ranges)} {refs} pushed to {where}")))
     if result.exit_code:
-        lines.append(
-            f"reviewgate: push to {where} blocked: fix the commits above, then push again "
-            "(the hints name the line to add or replace; `git commit --amend` rewrites the "
-            "last commit, `git rebase -i` with `reword` an older one). `git push --no-verify` "
-            "skips this hook, not the server's gate."
-        )
+        lines.append(f"reviewgate: push to {where} blocked: {_what_to_do(result)} "
+                     "`git push --no-verify` skips this hook, not the server's gate.")
     return lines
+
+
+def _what_to_do(result: CheckResult) -> str:
+    """A missing sign-off is added by a reviewer, not by rewriting the commits."""
+    codes = {f.code for f in result.findings if f.severity is Severity.ERROR}
+    review = ("a reviewer signs them off (`reviewgate approve`, then `git push origin "
+              "refs/notes/reviewgate-approvals`), or a `Reviewed-by:` trailer is added.")
+    if codes == {AWAITS_REVIEW}:
+        return f"the commits above await review: {review}"
+    rewrite = ("fix the commits above, then push again (the hints name the line to add or "
+               "replace; `git commit --amend` rewrites the last commit, `git rebase -i` with "
+               "`reword` an older one).")
+    return f"{rewrite} For {AWAITS_REVIEW}, {review}" if AWAITS_REVIEW in codes else rewrite
