@@ -154,18 +154,28 @@ class State:
             detail += f" ({notes[0]}; judged by the exit status)"
         said = "\n".join([red.output, last.output, *(t.message for t in decided.tests)])
         cause = None if decided.outcome == "proven" else machine_cause(said, self._exists)
+        outcome, hint = decided.outcome, ""
+        if cause is not None and outcome == "not-green" and last.report is None:
+            # Both states failed the same way before any test ran (`No module named
+            # pytest`): that says nothing about the fix, and the fix is not to blame.
+            outcome, detail = "error", f"the test command could not run: {cause}"
+            hint = ("install what the tests need where reviewgate runs them (the `python` "
+                    "on PATH runs `python -m pytest`), or name the interpreter in "
+                    "verify.command")
         if cause is not None:
-            detail += f"; {cause}, so the result is not cached"
+            detail += f"; {cause}, so the result is not cached" if outcome != "error" else (
+                ", so the result is not cached")
         verdict = Verdict(
             self.job.fix,
-            decided.outcome,
+            outcome,
             red.result.exit,
             green.result.exit if green is not None else None,
             detail,
             tests=decided.tests,
             lines=decided.lines,
+            hint=hint,
         )
-        stable = decided.outcome != "error" or (
+        stable = outcome != "error" or (
             last.result.exit is not None and last.result.exit > 0
         )
         return verdict, stable and cause is None
