@@ -49,3 +49,28 @@ def test_policy_with_a_config_works_outside_a_repository(tmp_path: Path) -> None
         f"reviewgate: error: not a git repository: {alone}; run it inside one, or name a "
         "policy file: --config FILE\n"
     )
+
+
+def test_init_refuses_to_override_the_pyproject_table(repo: Repo) -> None:
+    table = f'{TABLE}\nsignoff.reviewers = ["bob@example.org"]\n'
+    repo.write("pyproject.toml", table)
+    refused = reviewgate(repo.path, "init")
+    assert refused.returncode == 2
+    assert refused.stderr == (
+        f"reviewgate: error: {repo.path / 'pyproject.toml'} holds the policy in its "
+        "[tool.reviewgate] table, which a .reviewgate.yaml would override; edit that table "
+        "(`reviewgate policy` shows it), or pass --force to write .reviewgate.yaml anyway\n"
+    )
+    assert not (repo.path / ".reviewgate.yaml").exists()
+    assert (repo.path / "pyproject.toml").read_text() == table
+    # A pyproject.toml that only names reviewgate (a dependency) is no policy.
+    repo.write("pyproject.toml", '[project]\ndependencies = ["git-reviewgate"]\n')
+    assert reviewgate(repo.path, "init").returncode == 0
+    assert (repo.path / ".reviewgate.yaml").exists()
+
+
+def test_init_force_writes_beside_the_table(repo: Repo) -> None:
+    repo.write("pyproject.toml", f"{TABLE}\nversion = 1\n")
+    done = reviewgate(repo.path, "init", "--force")
+    assert done.returncode == 0, done.stderr
+    assert (repo.path / ".reviewgate.yaml").exists()

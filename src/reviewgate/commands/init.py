@@ -6,7 +6,7 @@ from pathlib import Path
 
 from reviewgate.errors import ReviewgateError
 from reviewgate.git.repo import open_repo
-from reviewgate.policy.schema import POLICY_FILE_NAME
+from reviewgate.policy.schema import POLICY_FILE_NAME, PYPROJECT_FILE_NAME
 from reviewgate.policy.template import STARTER_POLICY
 
 
@@ -20,6 +20,8 @@ def init(root: Path, *, force: bool, path: Path | None = None) -> Path:
             f"cannot write {POLICY_FILE_NAME} in {root}: a bare repository has no working "
             "tree; commit the policy from a clone, or name a file with --config"
         )
+    if path is None and not force:
+        _refuse_over_pyproject(Path(root))
     target = Path(root) / (path if path is not None else POLICY_FILE_NAME)
     if target.is_dir():
         raise ReviewgateError(f"{target} is a directory; cannot write the policy there")
@@ -40,6 +42,30 @@ def init(root: Path, *, force: bool, path: Path | None = None) -> Path:
     except OSError as exc:
         raise ReviewgateError(f"cannot write {target}: {exc.strerror}") from None
     return target
+
+
+def _refuse_over_pyproject(root: Path) -> None:
+    """A .reviewgate.yaml takes precedence over pyproject.toml's [tool.reviewgate]:
+    writing one beside that table would replace the project's policy with the
+    starter's defaults, silently."""
+    from reviewgate.policy.files import mentions_policy_table
+    from reviewgate.policy.pyproject import table_of
+
+    pyproject = root / PYPROJECT_FILE_NAME
+    try:
+        text = pyproject.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return
+    try:
+        has_table = mentions_policy_table(text) and table_of(text) is not None
+    except ReviewgateError:
+        return  # a broken pyproject.toml is reported where it is read
+    if has_table:
+        raise ReviewgateError(
+            f"{pyproject} holds the policy in its [tool.reviewgate] table, which a "
+            f"{POLICY_FILE_NAME} would override; edit that table (`reviewgate policy` shows "
+            f"it), or pass --force to write {POLICY_FILE_NAME} anyway"
+        )
 
 
 def _is_bare(root: Path) -> bool:
