@@ -3,6 +3,7 @@
   plan.py      fixes -> jobs, and the --shard split (pure)
   objects.py   one `git cat-file --batch` process; the red tree, computed without an index
   worktree.py  temporary detached worktrees, always removed
+  slots.py     one worktree per parallel job, reused fix after fix
   runner.py    the test command in a process group, with its timeout
   sandbox.py   the test command inside bubblewrap (verify.sandbox)
   stale.py     what a killed verify run left behind, removed (verify --cleanup)

@@ -1,6 +1,7 @@
 """Verify jobs: find each job's trees, answer from the cache, run the rest (one
-fix's red and green runs are job.py). The notes are written by the calling thread
-as results arrive, so a Ctrl-C keeps what finished.
+fix's red and green runs are job.py), each parallel job in a worktree of its own
+that it reuses fix after fix (slots.py). The notes are written by the calling
+thread as results arrive, so a Ctrl-C keeps what finished.
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ from reviewgate.verify.objects import ObjectReader, write_trees
 from reviewgate.verify.plan import Job, go_packages, uses
 from reviewgate.verify.runner import abort_all, reset_abort
 from reviewgate.verify.sandbox import sandbox_for
+from reviewgate.verify.slots import Worktrees
 from reviewgate.verify.stale import remove_stale_once
 from reviewgate.verify.worktree import remove_registered
 
@@ -204,8 +206,11 @@ def _run_all(
         return
     reset_abort()
     pool = ThreadPoolExecutor(max_workers=max(1, parallel), thread_name_prefix="verify")
+    # At most one worktree per worker: a job leases one, and hands it back.
+    worktrees = Worktrees(git_dir)
     try:
-        pending = {pool.submit(run_job, git_dir, item, policy): item for item in todo}
+        pending = {pool.submit(run_job, git_dir, item, policy, worktrees): item
+                   for item in todo}
         while pending:
             finished, _ = wait(pending, timeout=0.5, return_when=FIRST_COMPLETED)
             for future in finished:
@@ -220,8 +225,9 @@ def _run_all(
 
 
 def _shutdown(pool: object) -> None:
-    """Wait for the workers, then remove any worktree one of them left: the main
-    thread owns the cleanup, whatever happened in a worker. A second Ctrl-C
+    """Wait for the workers, then remove the run's worktrees (those handed back,
+    and any a worker left): the main thread owns the cleanup, whatever happened
+    in a worker. A second Ctrl-C
     (when signals are not already ignored) does not cut the wait short."""
     assert isinstance(pool, ThreadPoolExecutor)
     interrupted: BaseException | None = None

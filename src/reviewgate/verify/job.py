@@ -1,5 +1,5 @@
-"""One fix's verification in its temporary worktree: red, then green, each state
-run again when its result would condemn the fix (verify.reruns).
+"""One fix's verification in a worktree of the run (slots.py): red, then green,
+each state run again when its result would condemn the fix (verify.reruns).
 
 Red runs first; a red that cannot run (an error) or in which no test fails
 (not red) ends the job, and only a proper red failure goes on to green. When red
@@ -28,13 +28,14 @@ from reviewgate.verify.reports import parse_report
 from reviewgate.verify.results import ReportError, report_kind
 from reviewgate.verify.runner import ERROR, RunResult, expand_command, run_command
 from reviewgate.verify.sandbox import sandbox_for
-from reviewgate.verify.worktree import checkout_tree, repository_hidden, temporary_worktree
+from reviewgate.verify.worktree import repository_hidden
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from reviewgate.policy.schema import Policy
     from reviewgate.verify.engine import Prepared
     from reviewgate.verify.plan import Job
+    from reviewgate.verify.slots import Slot, Worktrees
 
 JUNIT_FILE = ".reviewgate-junit.xml"  # in the worktree: a sandbox lets the test write there
 LOG_FILE = "output.log"  # beside the worktree, written by reviewgate, never by the test
@@ -43,15 +44,17 @@ OUTPUT_TAIL = 16 << 10
 MAX_LOG = 64 << 20  # bytes of output a report is read from
 
 
-def run_job(git_dir: str, item: Prepared, policy: Policy) -> tuple[Verdict, bool]:
+def run_job(
+    git_dir: str, item: Prepared, policy: Policy, worktrees: Worktrees
+) -> tuple[Verdict, bool]:
     """The fix's verdict, and whether it may be cached: an outcome that the machine
     decides (a program or module missing, a timeout, an interruption, flakiness)
     may differ next time, so it is not."""
     assert item.key is not None
     job = item.job
-    with temporary_worktree(git_dir, job.fix) as worktree:
-        state = State(worktree, job, item.command, policy, git_dir)
-        checkout_tree(worktree, item.key.red, clean=False)  # a new, empty worktree
+    with worktrees.lease(job.fix) as slot:
+        state = State(slot, job, item.command, policy, git_dir)
+        slot.checkout(item.key.red)
         red = state.run()
         decided = after_red(red, job.test_files)
         if decided is not None and decided.outcome == "not-red":
@@ -60,7 +63,7 @@ def run_job(git_dir: str, item: Prepared, policy: Policy) -> tuple[Verdict, bool
                 return flaky, False
         if decided is not None:
             return state.verdict(decided, red, None)
-        checkout_tree(worktree, item.key.green)
+        slot.checkout(item.key.green)
         green = state.run()
         decided = after_green(red, green, job.test_files)
         if decided.outcome in ("not-green", "broken"):
@@ -74,9 +77,10 @@ class State:
     """Runs the command in the worktree, in whatever state it holds."""
 
     def __init__(
-        self, worktree: Path, job: Job, command: Sequence[str], policy: Policy, git_dir: str
+        self, slot: Slot, job: Job, command: Sequence[str], policy: Policy, git_dir: str
     ) -> None:
-        self.root = worktree
+        self.slot = slot
+        self.root = slot.path
         self.job = job
         self.command = tuple(command)
         self.policy = policy
@@ -129,7 +133,7 @@ class State:
     def rerun(self, tree: str, first: StateRun, name: str) -> Verdict | None:
         """A flaky verdict when a rerun of the state disagrees with its first run."""
         for attempt in range(1, self.policy.verify.reruns + 1):
-            checkout_tree(self.root, tree)
+            self.slot.checkout(tree)
             again = self.run()
             differ = disagreeing(first, again)
             if differ:

@@ -38,6 +38,11 @@ OWNER_FILE = "owner.json"
 RUNS_FILE = "runs"
 # Hooks of the user's repository (post-checkout …) have no business here.
 _NO_HOOKS = ("-c", f"core.hooksPath={os.devnull}")
+# A test may change a tracked file and set its time and size back: what it left
+# must not pass for the checked-out file, whatever the user's configuration says
+# about trusting stat data, a file-system monitor or a cache of untracked files.
+_EXACT_STAT = ("-c", "core.trustctime=true", "-c", "core.checkStat=default",
+               "-c", "core.fsmonitor=", "-c", "core.untrackedCache=false")
 LOCK_FILE = "reviewgate-worktrees.lock"
 # git's worktree bookkeeping (.git/worktrees) is not safe against parallel jobs:
 # one `worktree add` racing another process's `remove` fails reading a
@@ -126,9 +131,10 @@ def clean_git_env() -> dict[str, str]:
     return {k: v for k, v in os.environ.items() if k not in drop}
 
 
-@contextmanager
-def temporary_worktree(git_dir: str, commit: str) -> Iterator[Path]:
-    """A detached worktree registered at `commit`, empty until checkout_tree."""
+def add_worktree(git_dir: str, commit: str) -> tuple[str, Path]:
+    """(its temporary directory, the worktree): a detached worktree registered at
+    `commit`, empty until checkout_tree. It stays until `remove_added(holder)` or
+    `remove_registered()`, whatever goes wrong meanwhile."""
     holder = tempfile.mkdtemp(prefix=PREFIX)
     # A unique base name: git names the admin directory after it, and parallel
     # jobs must not race for the same name.
@@ -141,9 +147,10 @@ def temporary_worktree(git_dir: str, commit: str) -> Iterator[Path]:
             added = _git(git_dir, "worktree", "add", "--detach", "--no-checkout", path, commit)
         if added.returncode != 0:
             raise GitError(f"cannot create a worktree at {commit[:12]}: {added.stderr.strip()}")
-        yield Path(path)
-    finally:
-        _remove_if_registered(holder)
+    except BaseException:
+        remove_added(holder)
+        raise
+    return holder, Path(path)
 
 
 def remove_registered() -> None:
@@ -154,6 +161,11 @@ def remove_registered() -> None:
         holders = list(_registry)
     for holder in holders:
         _remove_if_registered(holder)
+
+
+def remove_added(holder: str) -> None:
+    """Remove the worktree `add_worktree` made in `holder` (nothing if it is gone)."""
+    _remove_if_registered(holder)
 
 
 def _remove_if_registered(holder: str) -> None:
@@ -186,17 +198,21 @@ def remove_worktree(git_dir: str, holder: str, path: str) -> None:
         raise interrupted
 
 
-def checkout_tree(worktree: Path, tree: str, *, clean: bool = True) -> None:
+def checkout_tree(
+    worktree: Path, tree: str, *, clean: bool = True, env: Mapping[str, str] | None = None
+) -> None:
     """Make the worktree's files exactly `tree`, leaving no file of a previous run
-    (bytecode, caches) behind: a stale .pyc of the same size and second would
-    otherwise run the red code under the green name. No filter runs."""
+    (bytecode, caches, a changed tracked file) behind: a stale .pyc of the same size
+    and second would otherwise run the red code under the green name. No filter
+    runs (`env`: without_filters(worktree), when the caller has it already)."""
     root = str(worktree)
-    steps = [_git("", "clean", "-ffdxq", cwd=root)] if clean else []
-    steps.append(_git("", "read-tree", "-u", "--reset", tree, cwd=root,
-                      env=without_filters(root)))
+    steps = [("clean", "-ffdxq")] if clean else []
+    steps.append(("read-tree", "-u", "--reset", tree))
+    env = env if env is not None else without_filters(root)
     for step in steps:
-        if step.returncode != 0:
-            raise GitError(f"cannot check out {tree[:12]} in {root}: {step.stderr.strip()}")
+        done = _git("", *_EXACT_STAT, *step, cwd=root, env=env)
+        if done.returncode != 0:
+            raise GitError(f"cannot check out {tree[:12]} in {root}: {done.stderr.strip()}")
 
 
 @contextmanager
