@@ -1,18 +1,28 @@
 """One worktree per parallel job, reused fix after fix, with nothing of one fix's
-runs reaching the next."""
+runs reaching the next; the new results written in one notes commit, merged
+into the notes already there (fan-out included), kept on Ctrl-C, and written
+again on top when another verify moved the notes ref meanwhile."""
 
 from __future__ import annotations
 
+import hashlib
+import signal
+import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
 from conftest import Repo, git
+from reviewgate.verify import cache_writer
+from reviewgate.verify.cache import CachedResult, CacheKey
 from verify_helpers import (
     Runner,
+    base_project,
     our_worktrees,
     reviewgate,
+    same_commit_fix,
+    wait_for,
     write_policy,
 )
 
@@ -87,6 +97,29 @@ def test_nothing_of_one_fix_reaches_the_next_in_the_same_worktree(
     assert not any(Path(path).exists() for path in worktrees)
 
 
+def test_git_processes_per_fix(repo: Repo, tmp_path: Path) -> None:
+    # Per fix: a clean and a read-tree for red, the same for green; per run: one
+    # worktree per job, one notes commit.
+    runner = Runner(tmp_path)
+    policy = write_policy(tmp_path / "policy.yaml", runner.command())
+    base = _fixes(repo, 4)
+    trace = tmp_path / "trace"
+    result = reviewgate(repo.path, "verify", "-j", "1", "--config", str(policy),
+                        f"{base}..HEAD", env={"GIT_TRACE": str(trace)})
+    assert result.returncode == 0 and "4 proven" in result.stdout, result.stdout + result.stderr
+    started = [line.split("built-in: git ", 1)[1] for line in trace.read_text().splitlines()
+               if "built-in: git " in line]
+
+    def count(command: str) -> int:
+        return sum(1 for line in started if f" {command} " in f" {line} ")
+
+    assert count("read-tree") == 8 and count("clean") == 7  # a new worktree is clean
+    assert count("worktree add") == 1 and count("worktree remove") == 1
+    assert count("fast-import") == 1
+    assert [line for line in started if line.startswith("notes ") and " add " in line] == []
+    assert count("config") == 1  # the filter drivers, once per worktree
+
+
 def test_a_worktree_the_test_deleted_is_not_used_again(repo: Repo, tmp_path: Path) -> None:
     # Green, the job's last run, deletes its worktree: the job still ends well,
     # and the next fix gets a new worktree instead of failing to check out.
@@ -99,4 +132,114 @@ def test_a_worktree_the_test_deleted_is_not_used_again(repo: Repo, tmp_path: Pat
     assert result.returncode == 0, result.stdout + result.stderr
     assert "2 proven" in result.stdout
     assert len(set(where.read_text().splitlines())) == 2  # the second fix got a new one
+    assert our_worktrees(repo) == []
+
+
+def _notes(repo: Repo) -> list[str]:
+    return git(repo.path, "notes", "--ref", "reviewgate", "list", check=False).stdout.split()
+
+
+def _notes_commits(repo: Repo) -> int:
+    found = git(repo.path, "rev-list", "--count", "refs/notes/reviewgate", check=False)
+    return int(found.stdout) if found.returncode == 0 else 0
+
+
+def test_one_run_writes_one_notes_commit(repo: Repo, tmp_path: Path) -> None:
+    runner = Runner(tmp_path)
+    policy = write_policy(tmp_path / "policy.yaml", runner.command())
+    base = _fixes(repo, 3)
+    first = reviewgate(repo.path, "verify", "--config", str(policy), f"{base}..HEAD")
+    assert first.returncode == 0, first.stdout + first.stderr
+    assert len(_notes(repo)) // 2 == 3  # `notes list`: note blob, then annotated tree
+    assert _notes_commits(repo) == 1
+    second = reviewgate(repo.path, "verify", "--config", str(policy), f"{base}..HEAD")
+    assert "3 from the cache" in second.stdout
+    assert len(runner.runs()) == 6 and _notes_commits(repo) == 1
+
+
+def test_new_notes_join_a_fanned_out_notes_tree(repo: Repo, tmp_path: Path) -> None:
+    # 600 notes, written as git would: two hex digits of fan-out (ab/cdef...).
+    stream = ["commit refs/notes/reviewgate\ncommitter A <a@example.org> 1 +0000\ndata 0\n"]
+    names = [hashlib.sha1(str(i).encode()).hexdigest() for i in range(600)]
+    stream += [f"M 100644 inline {name}\ndata 2\nx\n" for name in names]
+    git(repo.path, "fast-import", "--quiet", input="".join(stream) + "\n")
+    git(repo.path, "notes", "--ref", "reviewgate", "add", "-f", "-m", "x", names[0])
+    top = git(repo.path, "ls-tree", "--name-only", "refs/notes/reviewgate").stdout.split()
+    assert top and all(len(name) == 2 for name in top)  # git fanned it out
+    runner = Runner(tmp_path)
+    policy = write_policy(tmp_path / "policy.yaml", runner.command())
+    base = _fixes(repo, 2)
+    assert reviewgate(repo.path, "verify", "--config", str(policy),
+                      f"{base}..HEAD").returncode == 0
+    paths = git(repo.path, "ls-tree", "-r", "--name-only", "refs/notes/reviewgate").stdout.split()
+    assert len(paths) == 602 and all(len(p.split("/")[0]) == 2 for p in paths)
+    green = git(repo.path, "rev-parse", "HEAD^{tree}").stdout.strip()
+    assert " outcome=proven " in git(repo.path, "notes", "--ref", "reviewgate", "show",
+                                     green).stdout
+    again = reviewgate(repo.path, "verify", "--config", str(policy), f"{base}..HEAD")
+    assert "2 from the cache" in again.stdout
+
+
+def test_a_note_written_meanwhile_is_kept(
+    repo: Repo, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Another verify writes its note between our read of the notes and our write.
+    base = base_project(repo)
+    other = git(repo.path, "rev-parse", f"{base}^{{tree}}").stdout.strip()
+    green = git(repo.path, "rev-parse", f"{same_commit_fix(repo)}^{{tree}}").stdout.strip()
+    git(repo.path, "notes", "--ref", "reviewgate", "add", "-m", "v1 old line", green)
+    real_stream = cache_writer._stream
+    calls = []
+
+    def stream_then_race(*args: object) -> bytes:
+        calls.append(args)
+        if len(calls) == 1:
+            git(repo.path, "notes", "--ref", "reviewgate", "add", "-m", "theirs", other)
+        return real_stream(*args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(cache_writer, "_stream", stream_then_race)
+    result = CachedResult(CacheKey("0" * 40, green, "c0ffee"), "proven", 1, 0, "ok")
+    cache_writer.write_results(str(repo.path / ".git"), [result])
+    assert len(calls) == 2  # the first write was refused, the second went on top
+    assert git(repo.path, "notes", "--ref", "reviewgate", "show", other).stdout == "theirs\n"
+    ours = git(repo.path, "notes", "--ref", "reviewgate", "show", green).stdout
+    assert ours.splitlines() == [result.line()]  # a line of no known shape is dropped
+    assert _notes_commits(repo) == 3
+
+
+def test_a_batch_older_than_its_limit_is_written_at_once(repo: Repo) -> None:
+    green = git(repo.path, "rev-parse", f"{base_project(repo)}^{{tree}}").stdout.strip()
+    batch = cache_writer.Batch(str(repo.path / ".git"), flush_seconds=0)
+    for command in ("c1", "c2"):
+        batch.add(CachedResult(CacheKey("0" * 40, green, command), "proven", 1, 0, "ok"))
+    assert batch.pending == [] and _notes_commits(repo) == 2
+    note = git(repo.path, "notes", "--ref", "reviewgate", "show", green).stdout
+    assert [line.split()[3] for line in note.splitlines()] == ["command=c1", "command=c2"]
+
+
+def test_ctrl_c_keeps_the_results_that_finished(repo: Repo, tmp_path: Path) -> None:
+    runner = Runner(tmp_path)
+    policy = write_policy(tmp_path / "policy.yaml", runner.command())
+    base = _fixes(repo, 2)
+    repo.commit("fix: hang", {"pkg/m0.py": "def f():\n    return 0  # again\n",
+                              "tests/test_hang.py": "import time\ntime.sleep(120)\n"})
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "reviewgate", "verify", "-j", "2", "--config", str(policy),
+         f"{base}..HEAD"],
+        cwd=repo.path, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )
+    try:
+        # Both quick fixes have their verdicts (a progress line each); the
+        # hanging test has started.
+        assert proc.stderr is not None
+        progress = [proc.stderr.readline(), proc.stderr.readline()]
+        assert all(" proven" in line for line in progress), progress
+        wait_for(lambda: len(runner.pids.read_text().split()) == 5)
+        proc.send_signal(signal.SIGINT)
+        out, err = proc.communicate(timeout=60)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    assert proc.returncode == 130, (out, err)
+    assert len(_notes(repo)) // 2 == 2 and _notes_commits(repo) == 1
     assert our_worktrees(repo) == []

@@ -15,6 +15,7 @@
   judge.py     red and green runs -> an outcome, test by test when reports exist (pure)
   job.py       one fix: red, then green, each rerun when it would condemn the fix
   cache.py     verdicts as lines of notes in refs/notes/reviewgate, keyed by trees
+  cache_writer.py  a run's new lines, written in one notes commit (git fast-import)
   provenance.py  which cached lines count (signed ones in CI), and signing new ones
   engine.py    puts them together, in parallel (-j)
   gather.py    the verify section of reviewgate.pipeline.gather

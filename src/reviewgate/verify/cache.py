@@ -20,12 +20,9 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-import subprocess
-import tempfile
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from reviewgate.errors import GitError
 from reviewgate.verify.objects import TREE_MODE, ObjectReader
 
 TYPE_CHECKING = False
@@ -37,7 +34,6 @@ NOTES_REF = "refs/notes/reviewgate"
 VERSION = "v1"
 # Least favourable first: it wins when a merge brings two outcomes for one key.
 OUTCOME_ORDER = ("error", "broken", "not-green", "not-red", "proven")
-FALLBACK_IDENTITY = ("-c", "user.name=reviewgate", "-c", "user.email=reviewgate@localhost")
 _BASE64 = re.compile(r"[A-Za-z0-9+/]+={0,2}")
 
 
@@ -169,38 +165,6 @@ def lookup(
              if (found := parse_line(line)) is not None and found.key == key]
     trusted = provenance.trusted(key, lines) if lines else []
     return min(trusted, key=_rank) if trusted else None
-
-
-def store(git_dir: str, note_text: str, green_tree: str) -> None:
-    """Write the note on `green_tree` (replacing the old one)."""
-    with tempfile.NamedTemporaryFile("w", encoding="utf-8", suffix=".note") as handle:
-        handle.write(note_text)
-        handle.flush()
-        argv = ["notes", "--ref", NOTES_REF, "add", "-f", "-F", handle.name, green_tree]
-        code, stderr = _run_to_the_end(["git", "--git-dir", git_dir, *argv])
-        if code != 0 and "ident" in stderr.lower():
-            # A CI runner often has no git identity; the notes commit still needs one.
-            code, stderr = _run_to_the_end(["git", "--git-dir", git_dir, *FALLBACK_IDENTITY,
-                                            *argv])
-    if code != 0:
-        raise GitError(f"cannot write the verify cache ({NOTES_REF}): {stderr.strip()}")
-
-
-def _run_to_the_end(argv: list[str]) -> tuple[int, str]:
-    """Run git in a session of its own and let it finish even on Ctrl-C (raised
-    afterwards): killed halfway, it could leave the notes ref locked."""
-    proc = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-                            text=True, start_new_session=True)
-    interrupted: BaseException | None = None
-    while True:
-        try:
-            _, stderr = proc.communicate()
-            break
-        except KeyboardInterrupt as error:
-            interrupted = error
-    if interrupted is not None:
-        raise interrupted
-    return proc.returncode, stderr
 
 
 def _rank(result: CachedResult) -> int:

@@ -1,7 +1,8 @@
 """Verify jobs: find each job's trees, answer from the cache, run the rest (one
 fix's red and green runs are job.py), each parallel job in a worktree of its own
-that it reuses fix after fix (slots.py). The notes are written by the calling
-thread as results arrive, so a Ctrl-C keeps what finished.
+that it reuses fix after fix (slots.py). The calling thread collects the new
+results and writes them to the notes in one commit (cache_writer.py) at the end,
+interrupted or not, so a Ctrl-C keeps what finished.
 """
 
 from __future__ import annotations
@@ -9,10 +10,11 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Generator, Sequence
 from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
-from contextlib import closing
+from contextlib import closing, suppress
 from dataclasses import dataclass, replace
 from urllib.parse import quote, unquote
 
+from reviewgate.errors import GitError
 from reviewgate.model.evidence import TestChange, Verdict
 from reviewgate.policy.schema import AUTO_COMMAND
 from reviewgate.verify.auto import choose
@@ -23,9 +25,8 @@ from reviewgate.verify.cache import (
     command_key,
     lookup,
     read_notes,
-    render_note,
-    store,
 )
+from reviewgate.verify.cache_writer import Batch
 from reviewgate.verify.job import run_job
 from reviewgate.verify.objects import ObjectReader, write_trees
 from reviewgate.verify.plan import Job, go_packages, uses
@@ -158,7 +159,8 @@ def verify_jobs(
 ) -> dict[str, Verdict]:
     """A verdict for every job: cached when the cache has it (unless `use_cache`
     is off) in a line `provenance` trusts, else from running the command in
-    temporary worktrees; `provenance` signs the lines written."""
+    temporary worktrees; `provenance` signs the lines written, all in one
+    notes commit (more in a long run), before this returns or raises."""
     with ObjectReader(git_dir) as reader:
         prepared = prepare(reader, jobs, policy)
         notes = read_notes(reader, {p.key.green for p in prepared if p.key})
@@ -183,16 +185,25 @@ def verify_jobs(
         sandbox_for(policy.verify, git_dir)
         remove_stale_once(git_dir)  # what a killed verify left in this repository
     write_trees(git_dir, [raw for item in todo for raw in item.new_trees])
-    # closing(): an exception here must stop the workers now, not when the
-    # generator is collected.
-    with closing(_run_all(git_dir, todo, policy, parallel)) as results:
-        for item, verdict, cacheable in results:
-            verdicts[item.job.fix] = verdict
-            if cacheable and item.key is not None:
-                _remember(git_dir, notes, item.key, verdict, provenance)
-            done += 1
-            if on_verdict:
-                on_verdict(verdict, done, total)
+    batch = Batch(git_dir)
+    try:
+        # closing(): an exception here must stop the workers now, not when the
+        # generator is collected.
+        with closing(_run_all(git_dir, todo, policy, parallel)) as results:
+            for item, verdict, cacheable in results:
+                verdicts[item.job.fix] = verdict
+                if cacheable and item.key is not None:
+                    batch.add(_result(item.key, verdict, provenance))
+                done += 1
+                if on_verdict:
+                    on_verdict(verdict, done, total)
+    except BaseException:
+        # On Ctrl-C too, what finished stays cached; a cache that cannot be
+        # written then does not hide why the run stopped.
+        with suppress(GitError):
+            batch.flush()
+        raise
+    batch.flush()
     return {job.fix: verdicts[job.fix] for job in jobs if job.fix in verdicts}
 
 
@@ -248,17 +259,10 @@ def _from_cache(fix: str, hit: CachedResult) -> Verdict:
                    tests=tests, lines=lines, hint=hint)
 
 
-def _remember(
-    git_dir: str, notes: dict[str, str], key: CacheKey, verdict: Verdict,
-    provenance: Provenance | None = None,
-) -> None:
+def _result(key: CacheKey, verdict: Verdict, provenance: Provenance | None) -> CachedResult:
     result = CachedResult(key, verdict.outcome, verdict.red_exit, verdict.green_exit,
                           encode_detail(verdict))
-    if provenance is not None:
-        result = provenance.sign(result)
-    text = render_note(notes.get(key.green, ""), result)
-    store(git_dir, text, key.green)
-    notes[key.green] = text
+    return provenance.sign(result) if provenance is not None else result
 
 
 _MORE = "|json="  # a note line's detail, then what the verdict says test by test
