@@ -48,8 +48,14 @@ if left:
     print("left over:", left)
     sys.exit(3)
 """
-# The test command logs the directory it ran in, then runs the Runner.
-WHERE = "import os, sys\nopen({log!r}, 'a').write(os.getcwd() + '\\n')\n"
+# The test command logs the directory it runs in and how many run ids are
+# recorded beside it (for stale.py), then runs the Runner.
+WHERE = """\
+import os, sys
+with open(os.path.join(os.path.dirname(os.getcwd()), "runs")) as runs:
+    recorded = len(runs.read().split())
+open({log!r}, "a").write(f"{{os.getcwd()}} {{recorded}}\\n")
+"""
 
 
 def _fixes(repo: Repo, count: int, test: str = "", after: str = "") -> str:
@@ -91,8 +97,10 @@ def test_nothing_of_one_fix_reaches_the_next_in_the_same_worktree(
     assert "4 proven" in result.stdout
     exits = sorted(line.split()[0] for line in runner.runs())
     assert exits == ["0"] * 4 + ["1"] * 4, runner.runs()  # never 3: nothing was left over
-    worktrees = set(where.read_text().splitlines())
+    logged = [line.rsplit(" ", 1) for line in where.read_text().splitlines()]
+    worktrees = {path for path, _ in logged}
     assert len(worktrees) == int(jobs), worktrees  # one per job, for every fix it ran
+    assert {recorded for _, recorded in logged} == {"1"}  # the running command's id
     assert our_worktrees(repo) == []
     assert not any(Path(path).exists() for path in worktrees)
 
@@ -131,7 +139,8 @@ def test_a_worktree_the_test_deleted_is_not_used_again(repo: Repo, tmp_path: Pat
                         f"{base}..HEAD")
     assert result.returncode == 0, result.stdout + result.stderr
     assert "2 proven" in result.stdout
-    assert len(set(where.read_text().splitlines())) == 2  # the second fix got a new one
+    worktrees = {line.rsplit(" ", 1)[0] for line in where.read_text().splitlines()}
+    assert len(worktrees) == 2  # the second fix got a new one
     assert our_worktrees(repo) == []
 
 

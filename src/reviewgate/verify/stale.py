@@ -4,8 +4,8 @@ SIGKILL (the OOM killer, a CI runner giving up on a job, `kill -9`) gives
 reviewgate no chance to clean up: its worktrees stay registered in the
 repository, their temporary directories stay in $TMPDIR, and a test command run
 without the sandbox goes on running. Each worktree's temporary directory names its
-owner (worktree.OWNER_FILE: pid, start time, boot, host) and the id of every
-command run there (worktree.RUNS_FILE). A worktree whose owner is gone (no such
+owner (worktree.OWNER_FILE: pid, start time, boot, host) and the id of the
+command running there (worktree.RUNS_FILE). A worktree whose owner is gone (no such
 pid, or a pid of the same number that started at another time, or another boot)
 is stale: its processes are killed by their run id (runner.kill_escaped) and it
 is removed. A live owner's worktrees, and those of another host sharing $TMPDIR,

@@ -8,7 +8,7 @@ left (`remove_registered`). git's worktree bookkeeping is guarded by a lock that
 holds across processes, so two verify runs on one repository do not race.
 
 Beside each worktree, its temporary directory holds OWNER_FILE (this process's pid
-and start time, the repository) and RUNS_FILE (the id of each command run there):
+and start time, the repository) and RUNS_FILE (the id of the command running there):
 a process killed with SIGKILL removes nothing, and the next verify (stale.py)
 tells its leftovers from a live run's by them.
 
@@ -272,12 +272,17 @@ def write_owner(holder: str, git_dir: str) -> None:
 
 
 def record_run(worktree: Path | str, run_id: str) -> None:
-    """Note a command run's id beside a worktree of ours (nothing for any other
-    directory), for stale.py to kill its processes should reviewgate be killed."""
+    """Note the id of the command starting in a worktree of ours (nothing for any
+    other directory), for stale.py to kill its processes should reviewgate be
+    killed. It replaces the id before it: a worktree runs one command at a time,
+    and the processes of each are killed when it ends (runner.run_command), so a
+    worktree that runs fix after fix keeps one line, not one per run."""
     holder = os.path.dirname(os.path.abspath(worktree))
     if os.path.isfile(os.path.join(holder, OWNER_FILE)):
-        with open(os.path.join(holder, RUNS_FILE), "a", encoding="ascii") as handle:
+        partial = os.path.join(holder, RUNS_FILE + ".new")
+        with open(partial, "w", encoding="ascii") as handle:
             handle.write(run_id + "\n")
+        os.replace(partial, os.path.join(holder, RUNS_FILE))  # whole, or not at all
 
 
 def process_start(pid: int) -> str:
