@@ -3,10 +3,23 @@ few hundred commits in a fraction of a second, with the author dates a test name
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from collections.abc import Sequence
 from datetime import datetime, timezone
+from pathlib import Path
 
 from conftest import Repo
+
+EPOCH = "1767323045"  # 2026-01-02T03:04:05Z, for SOURCE_DATE_EPOCH
+
+
+def reviewgate(cwd: Path, *args: str, **env: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "reviewgate", *args], cwd=cwd, capture_output=True, text=True,
+        timeout=120, env={**os.environ, **env},
+    )
 
 
 def commit_stream(dated_messages: Sequence[tuple[str, str]], branch: str = "main") -> bytes:

@@ -4,24 +4,18 @@ item 7; docs/json-report.md)."""
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from conftest import Repo
-from stats_history import SMALL, import_history, monthly
-
-EPOCH = "1767323045"  # 2026-01-02T03:04:05Z
-
-
-def reviewgate(cwd: Path, *args: str, **env: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "reviewgate", *args], cwd=cwd, capture_output=True, text=True,
-        timeout=120, env={**os.environ, **env},
-    )
+from stats_history import (
+    EPOCH,
+    SMALL,
+    import_history,
+    monthly,
+    reviewgate,
+)
 
 
 @pytest.fixture

@@ -3,27 +3,18 @@ the repository, the range, the period, the policy and the date (issue 16, item 7
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
-from pathlib import Path
-
 import pytest
 
 from conftest import Repo
 from reviewgate.commands.stats import generated_at, origin_display, run_stats
 from reviewgate.report.html import render_stats_html
 from reviewgate.report.stats import render_stats_text
-from stats_history import SMALL, import_history
-
-EPOCH = "1767323045"  # 2026-01-02T03:04:05Z
-
-
-def reviewgate(cwd: Path, *args: str, **env: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "reviewgate", *args], cwd=cwd, capture_output=True, text=True,
-        timeout=120, env={**os.environ, **env},
-    )
+from stats_history import (
+    EPOCH,
+    SMALL,
+    import_history,
+    reviewgate,
+)
 
 
 @pytest.fixture
