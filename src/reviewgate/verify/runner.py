@@ -129,6 +129,12 @@ def run_command(
             return RunResult(ERROR, None, f"command cannot start: {argv[0]}: {error.strerror}")
         with _live_lock:
             _live[proc] = run_id
+        if _aborted.is_set():
+            # abort_all ran after the look above but before the line before this
+            # one, so its kill missed this command: kill it here, or the interrupted
+            # run would wait for the whole test.
+            with contextlib.suppress(ProcessLookupError, PermissionError):
+                os.killpg(proc.pid, signal.SIGKILL)
         try:
             code = proc.wait(timeout=timeout)
         except subprocess.TimeoutExpired:
