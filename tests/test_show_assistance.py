@@ -60,7 +60,7 @@ def test_show_assistance_prints_every_commit_and_its_evidence(repo: Repo) -> Non
     assert re.search(rf"^{shas['crush'][:7]}\w* feat: with crush\n  Crush \(Crush\): declared\n",
                      out, re.M)
     assert "    footer: 💘 Generated with Crush\n" in out
-    assert "    trailer Assisted-by: Assisted-by: Kimi K3 via Crush <crush@charm.land>\n" in out
+    assert "    trailer: Assisted-by: Kimi K3 via Crush <crush@charm.land>\n" in out
     assert re.search(rf"^{shas['human'][:7]}\w* feat: by hand\n  no tool shown or declared\n",
                      out, re.M)
     assert "  names no known tool: Assisted-by: AGENT_NAME:MODEL_VERSION\n" in out

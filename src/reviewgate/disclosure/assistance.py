@@ -134,6 +134,15 @@ def to_json(found: Assistance) -> dict[str, object]:
     }
 
 
+def _evidence_line(where: str, text: str) -> str:
+    """`trailer: Assisted-by: …` rather than `trailer Assisted-by: Assisted-by: …`:
+    where a line is a key's, the line names its key already."""
+    place, _, key = where.partition(" ")
+    if key and text.lower().startswith(f"{key.lower()}:"):
+        return f"{place}: {text}"
+    return f"{where}: {text}"
+
+
 def to_text(found: Assistance) -> list[str]:
     """Lines for `reviewgate check --show-assistance`, indented under the commit."""
     if not found.assisted and not found.declared_none:
@@ -143,7 +152,7 @@ def to_text(found: Assistance) -> list[str]:
         state = "declared" if item.declared else "not declared"
         model = f", model {item.model}" if item.model else ""
         lines.append(f"  {item.tool.display} ({item.tool.name}{model}): {state}")
-        lines += [f"    {e.where}: {e.text}" for e in item.evidence]
+        lines += [f"    {_evidence_line(e.where, e.text)}" for e in item.evidence]
     lines += [f"  names no known tool: {line}" for line in found.unnamed]
     if found.declared_none:
         lines.append("  declares that no tool helped")
