@@ -207,6 +207,11 @@ def pytest_configure(config: pytest.Config) -> None:
     os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
     cache = Path(tempfile.gettempdir()) / f"reviewgate-tests-pycache-{os.getuid()}"
     os.environ.setdefault("PYTHONPYCACHEPREFIX", str(cache))
+    # This process too (a worker imports every test module, which pytest rewrites
+    # for its assertions, and caches only where bytecode may be written).
+    sys.dont_write_bytecode = False
+    if sys.pycache_prefix is None:
+        sys.pycache_prefix = os.environ["PYTHONPYCACHEPREFIX"]
     # `python3` and `reviewgate` on PATH (hook scripts, benchmarks) are this run's
     # interpreter and its console script, not a version manager's shim: pyenv's
     # shims are shell scripts that cost 70 ms a call, and could pick another Python.
