@@ -289,6 +289,13 @@ def test_a_config_toml_without_the_table_is_an_error(tmp_path: Path) -> None:
         '[tool]\n"reviewgate" = { signoff = { required_for = "all" } }\n',
         'tool = { black = {}, reviewgate = { signoff = { required_for = "all" } } }\n',
         '[tool.black]\nx = 1\n\n[tool]\n\t\'reviewgate\' . signoff = { required_for = "all" }\n',
+        # Missed once, so that the built-in defaults judged in silence: an inline
+        # `tool` table over several lines, and a key written with an escape.
+        'tool = { black = { exclude = [\n  "build",\n] }, reviewgate = { signoff = '
+        '{ required_for = "all" } } }\n',
+        'tool = { black = { x = """\n""" }, '
+        'reviewgate = { signoff = { required_for = "all" } } }\n',
+        '[tool."\\u0072eviewgate".signoff]\nrequired_for = "all"\n',
     ],
 )
 def test_the_quick_look_sees_every_way_of_writing_the_table(text: str) -> None:

@@ -67,9 +67,11 @@ def mentions_policy_table(text: str) -> bool:
     TOML can write one (`[tool.reviewgate]`, `[tool.reviewgate.verify]`, dotted
     `tool.reviewgate.x = ...`, `reviewgate = {...}` under `[tool]`, quoted keys),
     and for few others; false for a pyproject.toml that merely names reviewgate
-    (a dependency, `"reviewgate.cli"` in a list). Only a key spelt with TOML's
-    escape sequences would slip past it."""
-    if "reviewgate" not in text:
+    (a dependency, `"reviewgate.cli"` in a list). It errs towards parsing: a `tool`
+    inline table (`tool = {...}`, which may span lines) and any escape sequence
+    (`"\\u0072eviewgate"`) are parsed, since a table missed here would silently
+    leave the built-in defaults to judge."""
+    if "reviewgate" not in text and "\\u" not in text and "\\U" not in text:
         return False
     global _TABLE_PATTERNS
     if _TABLE_PATTERNS is None:
@@ -78,9 +80,11 @@ def mentions_policy_table(text: str) -> bool:
             rf"^{ws}\[*{ws}{tool}{ws}[.=].*reviewgate",  # [tool.reviewgate...], tool.reviewgate.x =
             rf"^{ws}\[{ws}{tool}{ws}\]",  # [tool], then
             rf"""^{ws}(?:reviewgate|"reviewgate"|'reviewgate'){ws}[.=]""",  # reviewgate = {...}
+            rf"^{ws}{tool}{ws}=|\\[uU]",  # tool = {... (over lines), or a key's escapes
         ))
-    dotted, tool_table, key = _TABLE_PATTERNS
-    return bool(dotted.search(text) or (tool_table.search(text) and key.search(text)))
+    dotted, tool_table, key, unsure = _TABLE_PATTERNS
+    return bool(dotted.search(text) or (tool_table.search(text) and key.search(text))
+                or unsure.search(text))
 
 
 def ignored_pyproject(repo_root: str | os.PathLike[str], explicit: str | None) -> str | None:
