@@ -123,7 +123,12 @@ def refusals(
     """Why the push must be refused whatever its commits: one line per bad update."""
     lines: list[str] = []
     for update in updates:
-        if not trust.is_protected(update.ref) or update.is_creation:
+        if not trust.is_protected(update.ref):
+            continue
+        if update.is_creation:
+            refused = _new_anchor(repo, update.ref, peeled.get(update.new), trust)
+            if refused:
+                lines.append(refused)
             continue
         if update.is_deletion:
             if not trust.allow_delete:
@@ -145,6 +150,28 @@ def refusals(
                 "it in a new commit on top"
             )
     return lines
+
+
+def _new_anchor(
+    repo: gitpython.Repo, ref: str, new: str | None, trust: ServerTrust
+) -> str | None:
+    """Why creating protected `ref` at `new` is refused, or None. A protected
+    branch that ranks above the one whose policy judges now (reviewgate.policyRef,
+    HEAD's branch, then main, master) takes over from it the moment it exists: at
+    an older commit, it would bring back an older policy for every later push."""
+    anchor = trust.source
+    if anchor is None or new is None or trust.protected.index(ref) > trust.protected.index(
+        anchor
+    ):
+        return None
+    tip = trust.tips[anchor]
+    if _is_ancestor(repo, tip, new):
+        return None
+    return (
+        f"{ref}: creating it at {short(new)} would make its policy judge the server's "
+        f"pushes in place of {anchor} ({short(tip)}), which {short(new)} does not "
+        f"contain; create it at {short(tip)} or a commit on top of it"
+    )
 
 
 def _trust_files_changed(repo: gitpython.Repo, old: str, new: str) -> str | None:
