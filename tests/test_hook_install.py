@@ -120,6 +120,8 @@ def test_an_older_copy_of_ours_is_updated(repo: Repo) -> None:
         ("#!/bin/sh\nmake lint\n", "exists and is not reviewgate's"),
         (PRE_COMMIT_HOOK, "is pre-commit's hook, not reviewgate's: add reviewgate's hooks "
                           "to .pre-commit-config.yaml"),
+        # Quoting the marker does not make a hook ours: it was overwritten once.
+        (f"#!/bin/sh\n# as the docs say:\n{MARKER}\nmake lint\n", "exists and is not reviewgate's"),
     ],
 )
 def test_refuses_to_overwrite_a_foreign_hook(repo: Repo, existing: str, says: str) -> None:

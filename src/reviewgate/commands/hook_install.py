@@ -76,8 +76,10 @@ def script_text(name: str, python: str) -> str:
 
 
 def is_ours(text: str, name: str) -> bool:
-    # Copies made before the marker existed start with the same header.
-    return MARKER in text or text.startswith(f"#!/bin/sh\n# reviewgate's {name} hook")
+    """Whether the hook file is one reviewgate wrote: the marker is its second line
+    (a foreign hook that merely quotes it elsewhere is not ours). Copies made before
+    the marker existed start with the same header."""
+    return text.startswith((f"#!/bin/sh\n{MARKER}\n", f"#!/bin/sh\n# reviewgate's {name} hook"))
 
 
 def hooks_dir(cwd: str | None = None) -> str:
