@@ -32,3 +32,17 @@ def test_a_missing_test_runner_is_an_error_that_names_it(repo: Repo, tmp_path: P
     # Not cached: the next machine may have the runner.
     again = reviewgate(repo.path, "verify", "--config", str(policy), f"{base}..HEAD")
     assert "0 from the cache" in again.stdout
+
+
+def test_an_error_keeps_the_machine_cause_in_its_detail(repo: Repo, tmp_path: Path) -> None:
+    # A red that errors (an exit listed in verify.error_exit_codes) names what the
+    # machine lacks as well, as it did before RG203 learned the case above.
+    says = "import sys; print(\"ModuleNotFoundError: No module named 'zz_absent'\"); sys.exit(3)"
+    policy = write_policy(tmp_path / "policy.yaml", [sys.executable, "-c", says, "{tests}"],
+                          error_exit_codes=[3])
+    base = base_project(repo)
+    same_commit_fix(repo)
+    result = reviewgate(repo.path, "verify", "--config", str(policy), f"{base}..HEAD")
+    assert result.returncode == 1
+    assert ("; the Python module 'zz_absent' is missing on this machine, so the result is "
+            "not cached") in result.stdout, result.stdout

@@ -162,13 +162,13 @@ class State:
         if cause is not None and outcome == "not-green" and last.report is None:
             # Both states failed the same way before any test ran (`No module named
             # pytest`): that says nothing about the fix, and the fix is not to blame.
-            outcome, detail = "error", f"the test command could not run: {cause}"
+            outcome = "error"
+            detail = f"the test command could not run: {cause}, so the result is not cached"
             hint = ("install what the tests need where reviewgate runs them (the `python` "
                     "on PATH runs `python -m pytest`), or name the interpreter in "
                     "verify.command")
-        if cause is not None:
-            detail += f"; {cause}, so the result is not cached" if outcome != "error" else (
-                ", so the result is not cached")
+        elif cause is not None:
+            detail += f"; {cause}, so the result is not cached"
         verdict = Verdict(
             self.job.fix,
             outcome,
