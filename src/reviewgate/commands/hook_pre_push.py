@@ -42,7 +42,7 @@ from reviewgate.model.display import visible
 from reviewgate.model.finding import Severity
 from reviewgate.model.result import GatherOptions
 from reviewgate.pipeline.run import run_check
-from reviewgate.report.text import Paint, finding_lines, hint_lines, summary_line
+from reviewgate.report.text import Paint, finding_lines, hint_lines, note_lines, summary_line
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -337,7 +337,7 @@ def _report(
             lines.append(visible(f"reviewgate: {part.range}:"))
             lines.extend(finding_lines(part, paint))
     lines.extend(hint_lines(result.findings, paint))
-    lines.extend(visible(f"reviewgate: note: {note}") for note in result.notes)
+    lines.extend(note_lines(result.notes))
     where = remote or url or "the remote"
     refs = "ref" if len(ranges) == 1 else "refs"
     lines.append(summary_line(replace(result, range=f"{len(ranges)} {refs} pushed to {where}")))

@@ -59,9 +59,17 @@ def render_text(
             lines.extend(finding_lines(result, paint))
             lines.extend(proven_lines(result))
         lines.extend(hint_lines(result.findings, paint))
-        lines.extend(f"reviewgate: note: {visible(note)}" for note in result.notes)
+        lines.extend(note_lines(result.notes))
     lines.append(summary_line(result))
     return "\n".join(lines) + "\n"
+
+
+def note_lines(notes: tuple[str, ...]) -> list[str]:
+    return [f"reviewgate: note: {visible(note)}" for note in notes]
+
+
+def _severity_tag(severity: Severity) -> str:
+    return "" if severity is Severity.ERROR else f" [{severity.value}]"
 
 
 def finding_lines(result: CheckResult, paint: Paint) -> list[str]:
@@ -82,7 +90,7 @@ def finding_lines(result: CheckResult, paint: Paint) -> list[str]:
 def finding_line(finding: Finding, short_sha: str, paint: Paint | None = None) -> str:
     """`SHA CODE [severity] message`; errors carry no severity tag."""
     paint = paint or Paint()
-    severity = "" if finding.severity is Severity.ERROR else f" [{finding.severity.value}]"
+    severity = _severity_tag(finding.severity)
     # Commit data is untrusted: made visible before any colour is added around it.
     message = visible(finding.message).replace("\n", " ")
     code = paint.code(finding.severity, finding.code)
@@ -140,7 +148,7 @@ def proven_lines(result: CheckResult) -> list[str]:
 def format_finding(finding: Finding, short_sha: str) -> str:
     """A finding with its hint under it: the commit-msg hook's form, for the one
     commit being made, where every hint is about that commit."""
-    severity = "" if finding.severity is Severity.ERROR else f" [{finding.severity.value}]"
+    severity = _severity_tag(finding.severity)
     text = f"  {short_sha} {finding.code}{severity} {finding.message}"
     if finding.hint:
         text += f"\n      hint: {finding.hint}"
