@@ -48,23 +48,13 @@ def _refuse_over_pyproject(root: Path) -> None:
     """A .reviewgate.yaml takes precedence over pyproject.toml's [tool.reviewgate]:
     writing one beside that table would replace the project's policy with the
     starter's defaults, silently."""
-    from reviewgate.policy.files import mentions_policy_table
-    from reviewgate.policy.pyproject import table_of
+    from reviewgate.policy.files import pyproject_has_table
 
-    pyproject = root / PYPROJECT_FILE_NAME
-    try:
-        text = pyproject.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError):
-        return
-    try:
-        has_table = mentions_policy_table(text) and table_of(text) is not None
-    except ReviewgateError:
-        return  # a broken pyproject.toml is reported where it is read
-    if has_table:
+    if pyproject_has_table(root):
         raise ReviewgateError(
-            f"{pyproject} holds the policy in its [tool.reviewgate] table, which a "
-            f"{POLICY_FILE_NAME} would override; edit that table (`reviewgate policy` shows "
-            f"it), or pass --force to write {POLICY_FILE_NAME} anyway"
+            f"{root / PYPROJECT_FILE_NAME} holds the policy in its [tool.reviewgate] table, "
+            f"which a {POLICY_FILE_NAME} would override; edit that table (`reviewgate policy` "
+            f"shows it), or pass --force to write {POLICY_FILE_NAME} anyway"
         )
 
 

@@ -92,24 +92,31 @@ def ignored_pyproject(repo_root: str | os.PathLike[str], explicit: str | None) -
     found does not come from, since .reviewgate.yaml takes precedence."""
     if explicit or os.environ.get(CONFIG_ENV_VAR):
         return None
-    pyproject = os.path.join(repo_root, PYPROJECT_FILE_NAME)
-    policy_file = os.path.join(repo_root, POLICY_FILE_NAME)
-    if not (os.path.isfile(policy_file) and os.path.isfile(pyproject)):
+    if not os.path.isfile(os.path.join(repo_root, POLICY_FILE_NAME)):
         return None
-    try:
-        text = _read_policy_text(pyproject, pyproject)
-    except PolicyError:
-        return None
-    if not mentions_policy_table(text):
-        return None
-    from reviewgate.policy.pyproject import table_of
-
-    if table_of(text) is None:
+    if not pyproject_has_table(repo_root):
         return None
     return (
         f"the [tool.reviewgate] table of {PYPROJECT_FILE_NAME} is ignored: "
         f"{POLICY_FILE_NAME} takes precedence; keep the policy in one of them"
     )
+
+
+def pyproject_has_table(repo_root: str | os.PathLike[str]) -> bool:
+    """Whether `<repo_root>/pyproject.toml` holds a [tool.reviewgate] table (one
+    that is not valid TOML counts: it was meant as one)."""
+    pyproject = os.path.join(repo_root, PYPROJECT_FILE_NAME)
+    if not os.path.isfile(pyproject):
+        return False
+    try:
+        text = _read_policy_text(pyproject, pyproject)
+    except PolicyError:
+        return False
+    if not mentions_policy_table(text):
+        return False
+    from reviewgate.policy.pyproject import table_of
+
+    return table_of(text) is not None
 
 
 def _read_policy_text(path: str, source: str) -> str:
