@@ -73,6 +73,12 @@ def wants_colour(stream: object, environ: Mapping[str, str]) -> bool:
     return bool(isatty and isatty()) and environ.get("TERM") != "dumb"
 
 
+def shows_progress(stream: TextIO, environ: Mapping[str, str]) -> bool:
+    """Progress is drawn in place on a terminal; never in CI, whose log keeps every
+    redraw, nor into a pipe or a file."""
+    return bool(stream.isatty()) and not environ.get("CI")
+
+
 class CommitProgress:
     """`reviewgate: 12,000 commits read…` on a terminal's stderr while a long range
     is read, rewritten in place and erased at the end. Never in CI logs or pipes,
@@ -83,7 +89,7 @@ class CommitProgress:
 
     def __init__(self, stream: TextIO, environ: Mapping[str, str]) -> None:
         self.stream = stream
-        self.on = bool(stream.isatty()) and not environ.get("CI")
+        self.on = shows_progress(stream, environ)
         self.shown = False
         self.last = 0.0
 

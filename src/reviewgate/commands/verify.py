@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 import click
 
+from reviewgate.commands.check import shows_progress
 from reviewgate.git.repo import short_rev
 from reviewgate.model.display import visible
 from reviewgate.model.evidence import Verdict
@@ -195,7 +196,7 @@ class Progress:
 
     def __init__(self, interactive: bool | None = None) -> None:
         if interactive is None:
-            interactive = sys.stderr.isatty() and not os.environ.get("CI")
+            interactive = shows_progress(sys.stderr, os.environ)
         self.interactive = interactive
         self._bar: object | None = None
         self._shown = 0
