@@ -160,10 +160,10 @@ def _new_anchor(
     HEAD's branch, then main, master) takes over from it the moment it exists: at
     an older commit, it would bring back an older policy for every later push."""
     anchor = trust.source
-    if anchor is None or new is None or trust.protected.index(ref) > trust.protected.index(
-        anchor
-    ):
+    if anchor is None or new is None:
         return None
+    if trust.protected.index(ref) > trust.protected.index(anchor):
+        return None  # it ranks below the anchor: it takes nothing over
     tip = trust.tips[anchor]
     if _is_ancestor(repo, tip, new):
         return None
